@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const stages = [
   ['LWC jest', ['run', 'test:lwc']],
+  ['force-app checker tests', ['run', 'test:checks']],
   ['force-app offline checks', ['run', 'check:force-app']],
   ['bridge typecheck', ['run', 'typecheck']],
   ['bridge tests', ['run', 'test:bridge']],
