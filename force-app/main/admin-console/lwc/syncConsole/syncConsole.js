@@ -31,6 +31,9 @@ export default class SyncConsole extends LightningElement {
     statusFilter = ANY_VALUE;
     fromDate = null;
     toDate = null;
+    // What the date inputs show; copied to fromDate/toDate only while the range is valid.
+    fromInput = null;
+    toInput = null;
     sortBy = DEFAULT_SORT_FIELD;
     sortDirection = 'desc';
     pageSize = PAGE_SIZE;
@@ -237,19 +240,22 @@ export default class SyncConsole extends LightningElement {
     }
 
     handleFromChange(event) {
-        this.applyRange(event.detail.value || null, this.toDate);
+        this.fromInput = event.detail.value || null;
+        this.applyRange();
     }
 
     handleToChange(event) {
-        this.applyRange(this.fromDate, event.detail.value || null);
+        this.toInput = event.detail.value || null;
+        this.applyRange();
     }
 
-    applyRange(fromDate, toDate) {
-        // ISO dates (yyyy-mm-dd) compare correctly as strings.
-        this.rangeInvalid = Boolean(fromDate && toDate && fromDate > toDate);
-        this.fromDate = fromDate;
-        this.toDate = toDate;
+    applyRange() {
+        // ISO dates (yyyy-mm-dd) compare correctly as strings. An inverted range is not sent to the
+        // server: the table keeps the last valid search while the message says what to fix.
+        this.rangeInvalid = Boolean(this.fromInput && this.toInput && this.fromInput > this.toInput);
         if (!this.rangeInvalid) {
+            this.fromDate = this.fromInput;
+            this.toDate = this.toInput;
             this.pageNumber = 1;
         }
     }
@@ -259,6 +265,8 @@ export default class SyncConsole extends LightningElement {
         this.statusFilter = ANY_VALUE;
         this.fromDate = null;
         this.toDate = null;
+        this.fromInput = null;
+        this.toInput = null;
         this.rangeInvalid = false;
         this.pageNumber = 1;
     }
