@@ -1,0 +1,119 @@
+/**
+ * What the engine needs from the outside systems, stated as small structural interfaces. The
+ * clients (SalesforceClient, the Pub/Sub consumer, the QAD client) satisfy them without knowing
+ * about the engine — dependencies point from sync to clients, never back — and the engine can be
+ * wired to whichever client version is on disk through a thin adapter at its boundary.
+ */
+
+export type UpsertOutcome =
+  | { ok: true; id: string; created: boolean }
+  | { ok: false; errors: Array<{ statusCode: string; message: string; fields?: string[] }> };
+
+export type SObjectRecord = Record<string, unknown>;
+
+export interface SalesforcePort {
+  query<T = SObjectRecord>(soql: string, options?: { critical?: boolean }): AsyncIterable<T>;
+  upsert(sobject: string, externalIdField: string, records: SObjectRecord[], options?: { allOrNone?: boolean; critical?: boolean }): Promise<UpsertOutcome[]>;
+  update(sobject: string, id: string, fields: SObjectRecord): Promise<unknown>;
+  /** a plain insert; never retried by the client, so callers check for an existing row first */
+  create(sobject: string, fields: SObjectRecord): Promise<unknown>;
+  budget(): { used: number; max: number; remaining: number } | null;
+}
+
+export type QadObject = 'customer' | 'supplier' | 'item' | 'contact' | 'salesOrder';
+
+/** CONTRACTS §5 */
+export interface QadRecord {
+  object: QadObject;
+  key: string;
+  fields: Record<string, unknown>;
+  modifiedAt?: string;
+}
+
+export interface QadSalesOrderLine {
+  line: number;
+  itemCode: string;
+  quantity: number;
+  unitPrice: number;
+  dueDate?: string;
+  site?: string;
+}
+
+export interface QadSalesOrderInput {
+  /** the Salesforce order id the deterministic QAD order number is derived from */
+  sourceId: string;
+  customerCode: string;
+  sharedSet?: string;
+  domain?: string;
+  poNumber?: string;
+  orderDate?: string;
+  dueDate?: string;
+  currency?: string;
+  lines: QadSalesOrderLine[];
+}
+
+export interface QadPort {
+  /** every record of the object (or those modified since the watermark, where the tenant can filter) */
+  list(object: Exclude<QadObject, 'salesOrder'>, options?: { modifiedSince?: string }): AsyncIterable<QadRecord>;
+  get(object: Exclude<QadObject, 'salesOrder'>, key: string): Promise<QadRecord | null>;
+  /** writes only the given canonical fields of a customer or supplier */
+  updateBusinessRelation(object: 'customer' | 'supplier', key: string, fields: Record<string, unknown>): Promise<void>;
+  /** idempotent: the same sourceId always yields the same order, never a second one */
+  createSalesOrder(order: QadSalesOrderInput): Promise<{ orderNumber: string }>;
+  /** whether the profile has a modified-date watermark for the object */
+  hasWatermark?(object: Exclude<QadObject, 'salesOrder'>): boolean;
+}
+
+export interface ChangeEventHeader {
+  entityName: string;
+  recordIds: string[];
+  changeType: string;
+  changeOrigin: string;
+  transactionKey: string;
+  sequenceNumber: number;
+  commitTimestamp: number;
+  changedFields: string[];
+  nulledFields?: string[];
+}
+
+export interface ChangeEvent {
+  header: ChangeEventHeader;
+  /** field values of the event body (unchanged fields null) */
+  fields: Record<string, unknown>;
+}
+
+export interface PlatformEventMessage {
+  eventName: string;
+  fields: Record<string, unknown>;
+  eventUuid?: string;
+}
+
+/**
+ * A running subscription. The consumer calls `handler` and stores the replay id through the
+ * engine-provided checkpoint functions only after the handler has resolved, i.e. after the job
+ * is durably queued.
+ */
+export interface SubscriptionHandle {
+  close(): Promise<void>;
+}
+
+export interface EventSourcePort {
+  subscribeChanges(
+    topic: string,
+    handler: (events: ChangeEvent[]) => Promise<void>,
+    checkpoint: { load(): Promise<string | null>; save(replayId: string): Promise<void> },
+  ): Promise<SubscriptionHandle>;
+  subscribePlatformEvents(
+    topic: string,
+    handler: (events: PlatformEventMessage[]) => Promise<void>,
+    checkpoint: { load(): Promise<string | null>; save(replayId: string): Promise<void> },
+  ): Promise<SubscriptionHandle>;
+}
+
+/** the write tag every bridge write carries (design §2); CDC events with it are the bridge's own */
+export const CALL_OPTIONS_CLIENT = 'ml-connector';
+
+export function isOwnChange(changeOrigin: string | null | undefined, client = CALL_OPTIONS_CLIENT): boolean {
+  if (!changeOrigin) return false;
+  return changeOrigin.split(';').some((part) => part.trim() === `client=${client}`);
+}

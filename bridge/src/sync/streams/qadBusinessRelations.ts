@@ -1,0 +1,45 @@
+import type { QadRecord, SObjectRecord } from '../ports.js';
+import { toSalesforceFields, type ObjectMapping } from '../mapping.js';
+import type { SyncStream } from '../stream.js';
+import { upsertPrepared } from './upsertBatch.js';
+
+/**
+ * QAD customers (or suppliers) → Account, upserted by QAD_Id__c = `<sharedSet>|<code>`. A business
+ * relation that is both shares that key, so its customer and supplier records land on one Account;
+ * each role writes only its own flag and keeps its own content hash (link object = the role).
+ */
+export function roleFlag(role: 'customer' | 'supplier'): string {
+  return role === 'customer' ? 'QAD_Is_Customer__c' : 'QAD_Is_Supplier__c';
+}
+
+/** the Account content one role writes; its hash is the link's last_hash */
+export function accountRecordFor(role: 'customer' | 'supplier', key: string, fields: Record<string, unknown>, mapping: ObjectMapping): SObjectRecord {
+  return { ...toSalesforceFields(mapping, fields), QAD_Id__c: key, [roleFlag(role)]: true };
+}
+
+export function qadBusinessRelationStream(role: 'customer' | 'supplier'): SyncStream {
+  return {
+    name: role === 'customer' ? 'qad-customers' : 'qad-suppliers',
+    direction: 'QAD to Salesforce',
+    auditObject: 'Account',
+    defaultOperation: 'Upsert',
+    batchSize: 200,
+    sourceIdOf: (job) => job.key,
+    async reread(job, ctx) {
+      return ctx.qad.get(role, job.key);
+    },
+    async run(jobs, ctx) {
+      const prepared = jobs.map((job) => {
+        const record = job.payload as QadRecord;
+        return {
+          job,
+          linkObject: role,
+          qadKey: job.key,
+          record: accountRecordFor(role, job.key, record.fields, ctx.mappings.account),
+        };
+      });
+      const { outcomes } = await upsertPrepared('Account', 'QAD_Id__c', prepared, ctx);
+      return outcomes;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { QadRecord } from '../ports.js';
+import { toSalesforceFields } from '../mapping.js';
+import { failedFrom, type JobOutcome, type SyncStream } from '../stream.js';
+import { upsertPrepared } from './upsertBatch.js';
+
+function listPrice(record: QadRecord): number {
+  const value = Number(record.fields.listPrice);
+  return Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+/**
+ * QAD items → Product2 by QAD_Item_Number__c, each with an entry in the standard price book so
+ * orders can use it. The entry is created only where a query shows none, so a crash between the
+ * upsert and the entry, or a replay, never makes a second one.
+ */
+export const qadItemsStream: SyncStream = {
+  name: 'qad-items',
+  direction: 'QAD to Salesforce',
+  auditObject: 'Product2',
+  defaultOperation: 'Upsert',
+  batchSize: 200,
+  sourceIdOf: (job) => job.key,
+  async reread(job, ctx) {
+    return ctx.qad.get('item', job.key);
+  },
+  async run(jobs, ctx) {
+    const prepared = jobs.map((job) => {
+      const record = job.payload as QadRecord;
+      const fields = toSalesforceFields(ctx.mappings.product, record.fields);
+      if (fields.Name === undefined) fields.Name = String(record.fields.itemCode ?? job.key);
+      return { job, linkObject: 'item', qadKey: job.key, record: { ...fields, QAD_Item_Number__c: job.key, IsActive: true } };
+    });
+    const { outcomes, written } = await upsertPrepared('Product2', 'QAD_Item_Number__c', prepared, ctx);
+    if (written.length === 0) return outcomes;
+    try {
+      const pricebookId = await ctx.standardPricebookId();
+      const ids = written.map((w) => w.id);
+      const existing = new Set<string>();
+      for (let i = 0; i < ids.length; i += 100) {
+        const list = ids.slice(i, i + 100).map((id) => `'${id}'`).join(',');
+        for await (const row of ctx.salesforce.query<{ Product2Id: string }>(`SELECT Product2Id FROM PricebookEntry WHERE Pricebook2Id = '${pricebookId}' AND Product2Id IN (${list})`)) {
+          existing.add(row.Product2Id);
+        }
+      }
+      const missing = written.filter((w) => !existing.has(w.id));
+      for (const w of missing) {
+        await ctx.salesforce.create('PricebookEntry', { Pricebook2Id: pricebookId, Product2Id: w.id, UnitPrice: listPrice(w.item.job.payload as QadRecord), IsActive: true });
+      }
+    } catch (error) {
+      // the product is written but cannot be ordered yet: report the job failed (retryable) so the
+      // next attempt, whose upsert is a no-op by hash only after success, creates the entry
+      const failed = failedFrom(error, { operation: 'Create' });
+      const writtenJobs = new Set(written.map((w) => w.item.job.id));
+      return outcomes.map((o, i): JobOutcome => (writtenJobs.has(jobs[i]!.id) ? { ...failed, sourceId: jobs[i]!.key, salesforceRecordId: o.salesforceRecordId ?? null } : o));
+    }
+    return outcomes;
+  },
+};

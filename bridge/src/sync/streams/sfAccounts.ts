@@ -1,0 +1,75 @@
+import { contentHash, qadRecordHash } from '../hash.js';
+import { salesforceOwnedFields, toQadFields } from '../mapping.js';
+import { failedFrom, type JobOutcome, type LinkUpdate, type RecordHashUpdate, type SyncStream } from '../stream.js';
+import { accountRecordFor } from './qadBusinessRelations.js';
+
+export interface AccountChangePayload {
+  recordId: string;
+  changedFields: string[];
+  fields: Record<string, unknown>;
+}
+
+const ROLES = ['customer', 'supplier'] as const;
+
+/**
+ * Salesforce Account changes (CDC) → the QAD customer and/or supplier behind the Account, only for
+ * fields the mapping lets Salesforce own. After the write the QAD record is read back and its hash
+ * stored, so the next QAD poll sees no change and nothing echoes back to Salesforce.
+ */
+export const sfAccountsStream: SyncStream = {
+  name: 'sf-accounts',
+  direction: 'Salesforce to QAD',
+  auditObject: 'Account',
+  defaultOperation: 'Update',
+  batchSize: 20,
+  sourceIdOf: (job) => job.key,
+  async reread(job, ctx) {
+    const fields = salesforceOwnedFields(ctx.mappings.account);
+    for await (const row of ctx.salesforce.query<Record<string, unknown>>(`SELECT Id, ${fields.join(', ')} FROM Account WHERE Id = '${job.key}'`)) {
+      return { recordId: job.key, changedFields: fields, fields: row } satisfies AccountChangePayload;
+    }
+    return null;
+  },
+  async run(jobs, ctx) {
+    const outcomes: JobOutcome[] = [];
+    for (const job of jobs) {
+      const change = job.payload as AccountChangePayload;
+      const links = (await ctx.store.findLinksBySalesforceId(ctx.connectionId, change.recordId)).filter((l) => (ROLES as readonly string[]).includes(l.object));
+      if (links.length === 0) {
+        outcomes.push({ kind: 'skipped', reason: 'Account is not linked to a QAD customer or supplier', salesforceRecordId: change.recordId, sourceId: change.recordId });
+        continue;
+      }
+      const qadFields = toQadFields(ctx.mappings.account, change.fields, change.changedFields);
+      if (Object.keys(qadFields).length === 0) {
+        outcomes.push({ kind: 'skipped', reason: 'no field Salesforce owns was changed', salesforceRecordId: change.recordId, sourceId: change.recordId });
+        continue;
+      }
+      try {
+        const newLinks: LinkUpdate[] = [];
+        const hashes: RecordHashUpdate[] = [];
+        for (const link of links) {
+          const role = link.object as (typeof ROLES)[number];
+          await ctx.qad.updateBusinessRelation(role, link.qadKey, qadFields);
+          const current = await ctx.qad.get(role, link.qadKey);
+          if (current) {
+            hashes.push({ object: role, key: link.qadKey, hash: qadRecordHash(current.fields) });
+            newLinks.push({ object: role, qadKey: link.qadKey, salesforceId: change.recordId, lastHash: contentHash(accountRecordFor(role, link.qadKey, current.fields, ctx.mappings.account)) });
+          }
+        }
+        outcomes.push({
+          kind: 'succeeded',
+          operation: 'Update',
+          sourceId: change.recordId,
+          targetId: links.map((l) => `${l.object}:${l.qadKey}`).join(','),
+          salesforceRecordId: change.recordId,
+          sent: qadFields,
+          links: newLinks,
+          recordHashes: hashes,
+        });
+      } catch (error) {
+        outcomes.push(failedFrom(error, { operation: 'Update', sourceId: change.recordId, salesforceRecordId: change.recordId, sent: qadFields }));
+      }
+    }
+    return outcomes;
+  },
+};
