@@ -56,8 +56,9 @@ export async function checkReferences(context) {
     for (const file of index.lwcScripts) {
         const text = await readFile(file, 'utf8');
         const relative = context.project.relative(file);
-        const at = (offset) => {
-            const { line, col } = positionOf(text, offset);
+        // Positions point at the module specifier (or the name), not at the `from` keyword.
+        const at = (offset, match) => {
+            const { line, col } = positionOf(text, offset + (match ? match[0].indexOf('@') : 0));
             return [relative, line, col];
         };
         for (const match of text.matchAll(APEX_IMPORT)) {
@@ -65,28 +66,28 @@ export async function checkReferences(context) {
             const [, className, method] = match;
             const methods = auraEnabledByClass.get(className.toLowerCase());
             if (!index.apexClasses.has(className)) {
-                problems.push(problem(...at(match.index), `imports @salesforce/apex/${className}.${method} but class ${className} is not in force-app`));
+                problems.push(problem(...at(match.index, match), `imports @salesforce/apex/${className}.${method} but class ${className} is not in force-app`));
             } else if (!methods?.has(method)) {
-                problems.push(problem(...at(match.index), `imports @salesforce/apex/${className}.${method} but ${className} has no @AuraEnabled method ${method}`));
+                problems.push(problem(...at(match.index, match), `imports @salesforce/apex/${className}.${method} but ${className} has no @AuraEnabled method ${method}`));
             }
         }
         for (const match of text.matchAll(SCHEMA_IMPORT)) {
             counts.schemaImports++;
             const [, objectName, fieldPath] = match;
             if (!lookup.objectExists(objectName)) {
-                problems.push(problem(...at(match.index), `imports @salesforce/schema/${objectName} but the object is neither in force-app nor in the standard list (model/standardFields.mjs)`));
+                problems.push(problem(...at(match.index, match), `imports @salesforce/schema/${objectName} but the object is neither in force-app nor in the standard list (model/standardFields.mjs)`));
             } else if (fieldPath) {
                 const first = fieldPath.split('.')[0];
                 const field = first.replace(/__r$/i, '__c');
                 if (!lookup.fieldExists(objectName, field)) {
-                    problems.push(problem(...at(match.index), `imports @salesforce/schema/${objectName}.${fieldPath} but ${objectName}.${field} does not exist (custom fields: force-app; standard: model/standardFields.mjs)`));
+                    problems.push(problem(...at(match.index, match), `imports @salesforce/schema/${objectName}.${fieldPath} but ${objectName}.${field} does not exist (custom fields: force-app; standard: model/standardFields.mjs)`));
                 }
             }
         }
         for (const match of text.matchAll(LABEL_IMPORT)) {
             counts.labelImports++;
             if (!index.labels.has(match[1])) {
-                problems.push(problem(...at(match.index), `imports label c.${match[1]} but no custom label of that name exists (labels/CustomLabels.labels-meta.xml)`));
+                problems.push(problem(...at(match.index, match), `imports label c.${match[1]} but no custom label of that name exists (labels/CustomLabels.labels-meta.xml)`));
             }
         }
         // Custom names outside import lines (sort allow-lists, field maps) must exist as well.
