@@ -9,6 +9,7 @@ import { checkPmd } from './checks/pmd.mjs';
 import { checkSuppressions } from './checks/suppressions.mjs';
 import { checkReferences } from './checks/references.mjs';
 import { checkPermissions } from './checks/permissions.mjs';
+import { checkUiWiring } from './checks/uiWiring.mjs';
 import { problem, result } from './report.mjs';
 
 export const CHECKS = [
@@ -19,7 +20,8 @@ export const CHECKS = [
     { id: 'pmd', run: checkPmd },
     { id: 'pmd-suppressions', run: checkSuppressions },
     { id: 'references', run: checkReferences },
-    { id: 'permissions', run: checkPermissions }
+    { id: 'permissions', run: checkPermissions },
+    { id: 'ui-wiring', run: checkUiWiring }
 ];
 
 /**

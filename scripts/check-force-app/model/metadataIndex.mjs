@@ -8,7 +8,21 @@ import { isTestOnly } from '../project.mjs';
 const xml = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
-    isArray: (name) => ['labels', 'fieldPermissions', 'objectPermissions', 'classAccesses', 'customPermissions'].includes(name)
+    isArray: (name) =>
+        [
+            'labels',
+            'fieldPermissions',
+            'objectPermissions',
+            'classAccesses',
+            'customPermissions',
+            'tabSettings',
+            'applicationVisibilities',
+            'tabs',
+            'actionOverrides',
+            'flexiPageRegions',
+            'itemInstances',
+            'target'
+        ].includes(name)
 });
 
 const baseName = (file, suffix) => path.basename(file).slice(0, -suffix.length);
@@ -32,6 +46,11 @@ export async function indexMetadata(project) {
     const permissionSets = new Map();
     const lwcScripts = [];
     const apexFiles = [];
+    // Lightning UI wiring: tab -> page -> component, app -> tabs and record page overrides.
+    const tabs = new Map();
+    const applications = new Map();
+    const flexiPages = new Map();
+    const lwcBundles = new Map();
 
     for (const file of project.files) {
         const parts = file.split(path.sep);
@@ -60,7 +79,16 @@ export async function indexMetadata(project) {
             apexFiles.push(file);
         } else if (file.endsWith('.js') && parts.includes('lwc') && !isTestOnly(file)) {
             lwcScripts.push(file);
+        } else if (file.endsWith('.js-meta.xml') && parts.includes('lwc')) {
+            const body = xml.parse(await readFile(file, 'utf8')).LightningComponentBundle ?? {};
+            lwcBundles.set(baseName(file, '.js-meta.xml'), { file, exposed: body.isExposed === 'true', targets: body.targets?.target ?? [] });
+        } else if (file.endsWith('.tab-meta.xml')) {
+            tabs.set(baseName(file, '.tab-meta.xml'), { file, body: xml.parse(await readFile(file, 'utf8')).CustomTab ?? {} });
+        } else if (file.endsWith('.app-meta.xml')) {
+            applications.set(baseName(file, '.app-meta.xml'), { file, body: xml.parse(await readFile(file, 'utf8')).CustomApplication ?? {} });
+        } else if (file.endsWith('.flexipage-meta.xml')) {
+            flexiPages.set(baseName(file, '.flexipage-meta.xml'), { file, body: xml.parse(await readFile(file, 'utf8')).FlexiPage ?? {} });
         }
     }
-    return { objects, labels, customPermissions, apexClasses, permissionSets, lwcScripts, apexFiles };
+    return { objects, labels, customPermissions, apexClasses, permissionSets, lwcScripts, apexFiles, tabs, applications, flexiPages, lwcBundles };
 }

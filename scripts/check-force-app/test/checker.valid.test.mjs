@@ -12,7 +12,7 @@ test('a small valid project passes every check and the CLI exits 0', async () =>
     try {
         const run = spawnSync(process.execPath, [CLI, root], { encoding: 'utf8' });
         assert.equal(run.status, 0, run.stdout + run.stderr);
-        assert.match(run.stdout, /8\/8 checks passed, 0 problems/);
+        assert.match(run.stdout, /9\/9 checks passed, 0 problems/);
         assert.match(run.stdout, /1 classes, 0 triggers parsed/);
         assert.match(run.stdout, /1 Apex method imports, 2 schema imports, 1 label imports/);
         assert.doesNotMatch(run.stdout, /FAIL/);
