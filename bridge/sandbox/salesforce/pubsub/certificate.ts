@@ -1,0 +1,33 @@
+import { generate } from 'selfsigned';
+
+export interface BusCertificate {
+  certPem: string;
+  keyPem: string;
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost, made at start-up so no key material is
+ * stored in the repository; clients trust it by its PEM (it is its own CA).
+ */
+export async function makeLoopbackCertificate(): Promise<BusCertificate> {
+  const notAfter = new Date(Date.now() + 30 * 86_400_000);
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: notAfter,
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
+  });
+  return { certPem: pems.cert, keyPem: pems.private };
+}
