@@ -64,7 +64,9 @@ export interface QadPort {
   hasWatermark?(object: Exclude<QadObject, 'salesOrder'>): boolean;
 }
 
-export interface ChangeEventHeader {
+/** a decoded change event as the Pub/Sub consumer hands it over (E's ChangeEvent satisfies it) */
+export interface ChangeEvent {
+  topic: string;
   entityName: string;
   recordIds: string[];
   changeType: string;
@@ -73,42 +75,50 @@ export interface ChangeEventHeader {
   sequenceNumber: number;
   commitTimestamp: number;
   changedFields: string[];
-  nulledFields?: string[];
-}
-
-export interface ChangeEvent {
-  header: ChangeEventHeader;
-  /** field values of the event body (unchanged fields null) */
+  nulledFields: string[];
   fields: Record<string, unknown>;
 }
 
 export interface PlatformEventMessage {
+  topic: string;
+  eventId: string;
   eventName: string;
-  fields: Record<string, unknown>;
-  eventUuid?: string;
+  payload: Record<string, unknown>;
 }
 
-/**
- * A running subscription. The consumer calls `handler` and stores the replay id through the
- * engine-provided checkpoint functions only after the handler has resolved, i.e. after the job
- * is durably queued.
- */
-export interface SubscriptionHandle {
-  close(): Promise<void>;
+/** rows re-read from Salesforce in place of events (gap, overflow, catch-up) */
+export interface RecordsBatch {
+  topic: string;
+  reason: string;
+  entityName: string;
+  records: Array<Record<string, unknown>>;
 }
 
-export interface EventSourcePort {
-  subscribeChanges(
-    topic: string,
-    handler: (events: ChangeEvent[]) => Promise<void>,
-    checkpoint: { load(): Promise<string | null>; save(replayId: string): Promise<void> },
-  ): Promise<SubscriptionHandle>;
-  subscribePlatformEvents(
-    topic: string,
-    handler: (events: PlatformEventMessage[]) => Promise<void>,
-    checkpoint: { load(): Promise<string | null>; save(replayId: string): Promise<void> },
-  ): Promise<SubscriptionHandle>;
+/** what the engine gives the consumer; each promise resolves once the work is durably queued */
+export interface EventHandler {
+  onChanges(changes: ChangeEvent[]): Promise<void>;
+  onRecords(batch: RecordsBatch): Promise<void>;
+  onPlatformEvents(events: PlatformEventMessage[]): Promise<void>;
 }
+
+export interface ReplayCheckpoint {
+  replayId: Buffer;
+  lastEventAt: Date;
+}
+
+/** replay ids stored by the engine on the consumer's behalf (the consumer calls save after the handler resolved) */
+export interface ReplayCheckpointStore {
+  load(topic: string): Promise<ReplayCheckpoint | null>;
+  save(topic: string, checkpoint: ReplayCheckpoint): Promise<void>;
+}
+
+export interface EventConsumer {
+  start(): Promise<void> | void;
+  stop(): Promise<void>;
+}
+
+/** builds the connection's Pub/Sub consumer around the engine's handler and checkpoint store */
+export type EventConsumerFactory = (handler: EventHandler, checkpoints: ReplayCheckpointStore) => EventConsumer;
 
 /** the write tag every bridge write carries (design §2); CDC events with it are the bridge's own */
 export const CALL_OPTIONS_CLIENT = 'ml-connector';

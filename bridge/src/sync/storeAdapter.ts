@@ -156,6 +156,17 @@ export class KyselySyncStore implements SyncStore {
     });
   }
 
+  async claimById(id: string, workerId: string, now: string, lockedUntil: string): Promise<JobRecord | null> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ status: 'running', locked_by: workerId, locked_until: lockedUntil, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return null;
+    return this.getJob(id);
+  }
+
   async getJob(id: string): Promise<JobRecord | null> {
     const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toJob(row) : null;
@@ -344,6 +355,10 @@ export class KyselySyncStore implements SyncStore {
   async setAuditStatus(eventId: string, status: AuditEntry['status'], _now: string): Promise<void> {
     // clearing mirrored_at sends the new status to Sync_Audit__c with the next mirror batch
     await this.db.updateTable('audit_events').set({ status, mirrored_at: null }).where('event_id', '=', eventId).execute();
+  }
+
+  async setAuditRequest(eventId: string, requestedBy: string, requestedAt: string): Promise<void> {
+    await this.db.updateTable('audit_events').set({ requested_by: requestedBy, requested_at: requestedAt }).where('event_id', '=', eventId).execute();
   }
 
   async unmirroredAudit(connectionId: string, limit: number): Promise<StoredAuditEntry[]> {

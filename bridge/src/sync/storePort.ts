@@ -84,6 +84,8 @@ export interface SyncStore {
   /** due queued jobs of the streams, marked running for `workerId` until `lockedUntil` */
   claim(connectionId: string, stream: string, limit: number, workerId: string, now: string, lockedUntil: string): Promise<JobRecord[]>;
   getJob(id: string): Promise<JobRecord | null>;
+  /** claims one queued job by id (a replay runs its job at once); null when another worker has it */
+  claimById(id: string, workerId: string, now: string, lockedUntil: string): Promise<JobRecord | null>;
   /** done with the content of `finishedHash`; re-queued instead if newer content arrived meanwhile */
   succeed(id: string, attempt: number, finishedHash: string, now: string): Promise<void>;
   retryLater(id: string, attempt: number, nextRunAt: string, errorCode: string, errorMessage: string, now: string): Promise<void>;
@@ -109,6 +111,8 @@ export interface SyncStore {
   appendAudit(entry: AuditEntry): Promise<void>;
   getAudit(eventId: string): Promise<StoredAuditEntry | null>;
   setAuditStatus(eventId: string, status: AuditEntry['status'], now: string): Promise<void>;
+  /** records who asked for a replay of the row, and when */
+  setAuditRequest(eventId: string, requestedBy: string, requestedAt: string): Promise<void>;
   unmirroredAudit(connectionId: string, limit: number): Promise<StoredAuditEntry[]>;
   markMirrored(eventIds: string[], now: string): Promise<void>;
 

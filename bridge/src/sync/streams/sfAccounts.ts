@@ -47,14 +47,23 @@ export const sfAccountsStream: SyncStream = {
       try {
         const newLinks: LinkUpdate[] = [];
         const hashes: RecordHashUpdate[] = [];
+        let written = 0;
         for (const link of links) {
           const role = link.object as (typeof ROLES)[number];
+          const before = await ctx.qad.get(role, link.qadKey);
+          const differs = !before || Object.entries(qadFields).some(([k, v]) => before.fields[k] !== v);
+          if (!differs) continue;
           await ctx.qad.updateBusinessRelation(role, link.qadKey, qadFields);
+          written += 1;
           const current = await ctx.qad.get(role, link.qadKey);
           if (current) {
             hashes.push({ object: role, key: link.qadKey, hash: qadRecordHash(current.fields) });
             newLinks.push({ object: role, qadKey: link.qadKey, salesforceId: change.recordId, lastHash: contentHash(accountRecordFor(role, link.qadKey, current.fields, ctx.mappings.account)) });
           }
+        }
+        if (written === 0) {
+          outcomes.push({ kind: 'skipped', reason: 'QAD already holds these values', salesforceRecordId: change.recordId, sourceId: change.recordId });
+          continue;
         }
         outcomes.push({
           kind: 'succeeded',

@@ -1,0 +1,84 @@
+import type { Logger } from '../logger.js';
+import type { SalesforcePort, SObjectRecord } from './ports.js';
+import type { AuditEntry, StoredAuditEntry, SyncStore } from './storePort.js';
+
+export const ALL_AUDIT_STATUSES: ReadonlyArray<AuditEntry['status']> = ['Succeeded', 'Failed', 'Retrying', 'Waiting', 'Skipped', 'Replay Requested', 'Replayed'];
+
+const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
+
+export function toSyncAuditRecord(entry: StoredAuditEntry, replayOfSalesforceId: string | null): SObjectRecord {
+  return {
+    Bridge_Event_Id__c: entry.eventId,
+    Connection_Id__c: entry.connectionId,
+    Direction__c: entry.direction,
+    Object__c: entry.object,
+    Operation__c: entry.operation,
+    Status__c: entry.status,
+    Source_Id__c: entry.sourceId?.slice(0, 255) ?? null,
+    Target_Id__c: entry.targetId?.slice(0, 255) ?? null,
+    Salesforce_Record_Id__c: entry.salesforceRecordId,
+    Correlation_Id__c: entry.correlationId.slice(0, 80),
+    Attempt__c: entry.attempt,
+    Error_Code__c: entry.errorCode?.slice(0, 80) ?? null,
+    Error_Message__c: entry.errorMessage,
+    Payload__c: entry.payload,
+    Payload_Hash__c: entry.payloadHash,
+    Occurred_At__c: entry.occurredAt,
+    ...(replayOfSalesforceId ? { Replay_Of__c: replayOfSalesforceId } : {}),
+    ...(entry.requestedBy && USER_ID.test(entry.requestedBy) ? { Requested_By__c: entry.requestedBy } : {}),
+    ...(entry.requestedAt ? { Requested_At__c: entry.requestedAt } : {}),
+  };
+}
+
+export interface AuditMirrorOptions {
+  connectionId: string;
+  store: SyncStore;
+  salesforce: SalesforcePort;
+  logger: Logger;
+  clock: () => number;
+  /** statuses the org wants mirrored (QAD_Sync_Setting__mdt.Mirrored_Statuses__c) */
+  mirroredStatuses: () => ReadonlySet<string>;
+}
+
+/**
+ * Sends the local audit trail to Sync_Audit__c, 200 rows per collections upsert keyed by
+ * Bridge_Event_Id__c, so a resend after a crash updates rather than duplicates. Rows of a status
+ * the org does not mirror are marked done without a call. A row whose upsert failed stays
+ * unmirrored and goes with the next batch.
+ */
+export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ sent: number; failed: number; skipped: number }> {
+  const { store, salesforce, connectionId } = options;
+  const totals = { sent: 0, failed: 0, skipped: 0 };
+  const allowed = options.mirroredStatuses();
+  for (;;) {
+    const batch = await store.unmirroredAudit(connectionId, 200);
+    if (batch.length === 0) return totals;
+    const now = new Date(options.clock()).toISOString();
+    const notMirrored = batch.filter((e) => !allowed.has(e.status));
+    await store.markMirrored(notMirrored.map((e) => e.eventId), now);
+    totals.skipped += notMirrored.length;
+    const rows = batch.filter((e) => allowed.has(e.status));
+    if (rows.length === 0) continue;
+    const replayIds = [...new Set(rows.map((r) => r.replayOf).filter((id): id is string => id !== null))];
+    const replayTargets = new Map<string, string>();
+    if (replayIds.length > 0) {
+      const list = replayIds.map((id) => `'${id.replace(/'/g, "\\'")}'`).join(',');
+      for await (const row of salesforce.query<{ Id: string; Bridge_Event_Id__c: string }>(`SELECT Id, Bridge_Event_Id__c FROM Sync_Audit__c WHERE Bridge_Event_Id__c IN (${list})`, { critical: true })) {
+        replayTargets.set(row.Bridge_Event_Id__c, row.Id);
+      }
+    }
+    const outcomes = await salesforce.upsert('Sync_Audit__c', 'Bridge_Event_Id__c', rows.map((r) => toSyncAuditRecord(r, r.replayOf ? replayTargets.get(r.replayOf) ?? null : null)), { allOrNone: false, critical: true });
+    const done: string[] = [];
+    for (const [i, row] of rows.entries()) {
+      const outcome = outcomes[i];
+      if (outcome?.ok) done.push(row.eventId);
+      else {
+        totals.failed += 1;
+        options.logger.warn({ eventId: row.eventId, errors: outcome && !outcome.ok ? outcome.errors : undefined }, 'Sync_Audit__c upsert refused a row; it stays queued');
+      }
+    }
+    await store.markMirrored(done, now);
+    totals.sent += done.length;
+    if (done.length === 0) return totals;
+  }
+}

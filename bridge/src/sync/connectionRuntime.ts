@@ -1,0 +1,406 @@
+import { hostname } from 'node:os';
+import type { RetryPolicyOptions } from '../lib/retryPolicy.js';
+import type { Logger } from '../logger.js';
+import type { ConnectionRuntimeStatus, StreamName, StreamState } from './api.js';
+import { ALL_AUDIT_STATUSES, mirrorAuditOnce } from './auditMirror.js';
+import { createChangeIntake } from './changeIntake.js';
+import { sendHeartbeat } from './heartbeat.js';
+import { JobRunner } from './jobRunner.js';
+import type { MappingSet } from './mapping.js';
+import { pollQadOnce, type PollResult } from './poller.js';
+import type { EventConsumer, EventConsumerFactory, QadPort, ReplayCheckpoint, ReplayCheckpointStore, SalesforcePort } from './ports.js';
+import { Replayer } from './replay.js';
+import type { StreamContext, SyncStream } from './stream.js';
+import type { SyncStore } from './storePort.js';
+import { qadBusinessRelationStream } from './streams/qadBusinessRelations.js';
+import { qadContactsStream } from './streams/qadContacts.js';
+import { qadItemsStream } from './streams/qadItems.js';
+import { sfAccountsStream } from './streams/sfAccounts.js';
+import { sfOrdersStream } from './streams/sfOrders.js';
+
+export interface ConnectionRuntimeOptions {
+  connectionId: string;
+  salesforce: SalesforcePort;
+  qad: QadPort;
+  store: SyncStore;
+  mappings: MappingSet;
+  logger: Logger;
+  clock?: () => number;
+  random?: () => number;
+  /** identifies this process in job claims and leases */
+  workerId?: string;
+  pollIntervalMs?: number;
+  mirrorIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  idleMs?: number;
+  maxAttempts?: number;
+  retry?: RetryPolicyOptions;
+  /** QAD writes in flight at once for this connection (order stream batch) */
+  concurrency?: number;
+  consumerFactory?: EventConsumerFactory;
+  /** statuses mirrored to Sync_Audit__c; default all */
+  mirroredStatuses?: string[];
+  bridgeVersion?: string;
+  leaseMs?: number;
+  lockMs?: number;
+  /** one bridge per SQLite file: running jobs and the lease left by a killed process are taken back at start */
+  singleInstance?: boolean;
+}
+
+/** the order the worker loop visits streams in: links before the work that needs them */
+const STREAM_ORDER: StreamName[] = ['qad-customers', 'qad-suppliers', 'qad-items', 'qad-contacts', 'sf-accounts', 'sf-orders'];
+
+export class ConnectionRuntime {
+  readonly connectionId: string;
+  readonly streams: ReadonlyMap<string, SyncStream>;
+  readonly #o: Required<Omit<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses'>> & Pick<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses'>;
+  readonly #paused = new Set<StreamName>();
+  readonly #runner: JobRunner;
+  readonly #replayer: Replayer;
+  readonly #context: StreamContext;
+  readonly #streamState = new Map<StreamName, { lastRunAt: string | null; lastError: string | null }>();
+  #pricebookId: Promise<string> | null = null;
+  #consumer: EventConsumer | null = null;
+  #loop: Promise<void> | null = null;
+  #stopping = false;
+  #wakeUp: (() => void) | null = null;
+  #holdsLease = false;
+  #lastPollAt = 0;
+  #lastMirrorAt = 0;
+  #lastHeartbeatAt = 0;
+  #lastLeaseAt = 0;
+  #pollRequested = false;
+  #lastError: string | null = null;
+  #cdcPosition: string | null = null;
+  #cdcLastEventAt: string | null = null;
+  #lastQadPoll: string | null = null;
+  #mirroredStatuses: Set<string>;
+  ready = false;
+
+  constructor(options: ConnectionRuntimeOptions) {
+    this.#o = {
+      clock: Date.now,
+      workerId: `${hostname()}:${process.pid}:${options.connectionId}`,
+      pollIntervalMs: 60_000,
+      mirrorIntervalMs: 2_000,
+      heartbeatIntervalMs: 30_000,
+      idleMs: 250,
+      maxAttempts: 5,
+      concurrency: 4,
+      bridgeVersion: '0.1.0',
+      leaseMs: 30_000,
+      lockMs: 120_000,
+      singleInstance: false,
+      ...options,
+    };
+    this.connectionId = options.connectionId;
+    this.#mirroredStatuses = new Set(options.mirroredStatuses ?? ALL_AUDIT_STATUSES);
+    const orders = { ...sfOrdersStream, batchSize: this.#o.concurrency };
+    const list: SyncStream[] = [qadBusinessRelationStream('customer'), qadBusinessRelationStream('supplier'), qadItemsStream, qadContactsStream, sfAccountsStream, orders];
+    this.streams = new Map(list.map((s) => [s.name, s]));
+    for (const name of STREAM_ORDER) this.#streamState.set(name, { lastRunAt: null, lastError: null });
+    const store = this.#o.store;
+    this.#context = {
+      connectionId: this.connectionId,
+      salesforce: this.#o.salesforce,
+      qad: this.#o.qad,
+      store,
+      mappings: this.#o.mappings,
+      logger: this.#o.logger,
+      standardPricebookId: () => this.#standardPricebookId(),
+    };
+    this.#runner = new JobRunner({
+      store,
+      context: this.#context,
+      workerId: this.#o.workerId,
+      clock: this.#o.clock,
+      logger: this.#o.logger,
+      lockMs: this.#o.lockMs,
+      ...(this.#o.random ? { random: this.#o.random } : {}),
+      ...(this.#o.retry ? { retry: this.#o.retry } : {}),
+    });
+    this.#replayer = new Replayer({
+      store,
+      streams: this.streams,
+      runner: this.#runner,
+      context: this.#context,
+      clock: this.#o.clock,
+      workerId: this.#o.workerId,
+      maxAttempts: this.#o.maxAttempts,
+      logger: this.#o.logger,
+    });
+  }
+
+  #now(): string {
+    return new Date(this.#o.clock()).toISOString();
+  }
+
+  async #standardPricebookId(): Promise<string> {
+    this.#pricebookId ??= (async () => {
+      for await (const row of this.#o.salesforce.query<{ Id: string }>('SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1')) return row.Id;
+      throw Object.assign(new Error('the org has no standard price book; activate it in Setup (Price Books) so products can be ordered'), { code: 'BRIDGE_ERR_NO_STANDARD_PRICEBOOK', retryable: false });
+    })();
+    this.#pricebookId.catch(() => (this.#pricebookId = null));
+    return this.#pricebookId;
+  }
+
+  get replayer(): Replayer {
+    return this.#replayer;
+  }
+
+  isPaused(stream: StreamName): boolean {
+    return this.#paused.has(stream);
+  }
+
+  pause(stream: StreamName): void {
+    this.#paused.add(stream);
+  }
+
+  resume(stream: StreamName): void {
+    this.#paused.delete(stream);
+    this.kick();
+  }
+
+  /** ends the idle wait so new work is picked up now */
+  kick(): void {
+    this.#wakeUp?.();
+  }
+
+  requestPoll(): void {
+    this.#pollRequested = true;
+    this.kick();
+  }
+
+  replayCheckpoints(): ReplayCheckpointStore {
+    const { store } = this.#o;
+    return {
+      load: async (topic) => {
+        const value = await store.getCheckpoint(this.connectionId, `cdc:${topic}`);
+        if (!value) return null;
+        const parsed = JSON.parse(value) as { replayId: string; lastEventAt: string };
+        return { replayId: Buffer.from(parsed.replayId, 'base64'), lastEventAt: new Date(parsed.lastEventAt) } satisfies ReplayCheckpoint;
+      },
+      save: async (topic, checkpoint) => {
+        const replayId = checkpoint.replayId.toString('base64');
+        this.#cdcPosition = replayId;
+        this.#cdcLastEventAt = checkpoint.lastEventAt.toISOString();
+        await store.saveCheckpoint(this.connectionId, `cdc:${topic}`, JSON.stringify({ replayId, lastEventAt: this.#cdcLastEventAt }), this.#now());
+      },
+    };
+  }
+
+  /** runs one QAD poll now (a backfill passes full) */
+  async pollNow(options: { full?: boolean; onProgress?: (object: string, read: number) => void } = {}): Promise<PollResult> {
+    const result = await pollQadOnce({
+      connectionId: this.connectionId,
+      qad: this.#o.qad,
+      store: this.#o.store,
+      clock: this.#o.clock,
+      maxAttempts: this.#o.maxAttempts,
+      isPaused: (s) => this.isPaused(s),
+      ...(options.full ? { full: true } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    this.#lastPollAt = this.#o.clock();
+    this.#lastQadPoll = result.runId;
+    return result;
+  }
+
+  /** runs every due job of every unpaused stream until none is due; resolves to the number processed */
+  async drainOnce(): Promise<number> {
+    let total = 0;
+    for (const name of STREAM_ORDER) {
+      if (this.#paused.has(name)) continue;
+      const stream = this.streams.get(name)!;
+      for (;;) {
+        let n = 0;
+        try {
+          n = await this.#runner.runOnce(stream);
+          if (n > 0) this.#streamState.set(name, { lastRunAt: this.#now(), lastError: this.#streamState.get(name)?.lastError ?? null });
+        } catch (error) {
+          this.#recordError(name, error);
+        }
+        total += n;
+        if (n < stream.batchSize) break;
+      }
+    }
+    return total;
+  }
+
+  async mirrorNow(): Promise<void> {
+    await mirrorAuditOnce({
+      connectionId: this.connectionId,
+      store: this.#o.store,
+      salesforce: this.#o.salesforce,
+      logger: this.#o.logger,
+      clock: this.#o.clock,
+      mirroredStatuses: () => this.#mirroredStatuses,
+    });
+    this.#lastMirrorAt = this.#o.clock();
+  }
+
+  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#lastError ? 'Degraded' : 'Running'): Promise<void> {
+    await sendHeartbeat(this.#o.salesforce, {
+      connectionId: this.connectionId,
+      status,
+      now: this.#now(),
+      lastQadPoll: this.#lastQadPoll ?? (await this.#o.store.getCheckpoint(this.connectionId, 'qad-last-poll')),
+      cdcReplayPosition: this.#cdcPosition,
+      cdcLastEventAt: this.#cdcLastEventAt,
+      budget: this.#o.salesforce.budget(),
+      lastError: this.#lastError,
+      bridgeVersion: this.#o.bridgeVersion,
+    });
+    this.#lastHeartbeatAt = this.#o.clock();
+  }
+
+  #recordError(where: string, error: unknown): void {
+    const e = error as { code?: unknown; message?: unknown };
+    this.#lastError = `${where}: ${typeof e.code === 'string' ? `[${e.code}] ` : ''}${String(e.message ?? error)}`;
+    const state = this.#streamState.get(where as StreamName);
+    if (state) state.lastError = this.#lastError;
+    this.#o.logger.warn({ err: error, where }, 'connection runtime error');
+  }
+
+  /** replay rows the org marked Replay Requested while no bridge was listening */
+  async replayPendingRequests(): Promise<number> {
+    let count = 0;
+    const soql = `SELECT Id, Bridge_Event_Id__c, Requested_By__c FROM Sync_Audit__c WHERE Status__c = 'Replay Requested' AND Connection_Id__c = '${this.connectionId.replace(/'/g, "\\'")}'`;
+    for await (const row of this.#o.salesforce.query<{ Bridge_Event_Id__c: string; Requested_By__c: string | null }>(soql)) {
+      try {
+        await this.#replayer.replay(row.Bridge_Event_Id__c, row.Requested_By__c ?? 'unknown');
+        count += 1;
+      } catch (error) {
+        this.#recordError('replay-requests', error);
+      }
+    }
+    return count;
+  }
+
+  async #tryLease(): Promise<boolean> {
+    const { store, clock, leaseMs, workerId } = this.#o;
+    const now = clock();
+    this.#lastLeaseAt = now;
+    this.#holdsLease = await store.acquireLease(`connection:${this.connectionId}`, workerId, new Date(now).toISOString(), new Date(now + leaseMs).toISOString());
+    return this.#holdsLease;
+  }
+
+  async start(): Promise<void> {
+    const { store } = this.#o;
+    if (this.#o.singleInstance) {
+      // one bridge per SQLite file: whatever a previous process left running or leased is dead
+      const farFuture = new Date(8.64e15).toISOString();
+      await store.release(null, farFuture);
+      await store.acquireLease(`connection:${this.connectionId}`, this.#o.workerId, farFuture, new Date(this.#o.clock() + this.#o.leaseMs).toISOString());
+    } else {
+      await store.release(null, this.#now());
+    }
+    this.#stopping = false;
+    if (await this.#tryLease()) await this.#becomeLeader();
+    this.ready = true;
+    this.#loop = this.#run();
+  }
+
+  async #becomeLeader(): Promise<void> {
+    if (this.#o.consumerFactory && !this.#consumer) {
+      const intake = createChangeIntake({
+        connectionId: this.connectionId,
+        store: this.#o.store,
+        clock: this.#o.clock,
+        maxAttempts: this.#o.maxAttempts,
+        logger: this.#o.logger,
+        isPaused: (s) => this.isPaused(s),
+        requestReplay: async (id, by) => {
+          await this.#replayer.replay(id, by).catch((error: unknown) => this.#recordError('replay-requests', error));
+        },
+      });
+      const wrapped = {
+        onChanges: async (c: Parameters<typeof intake.onChanges>[0]) => {
+          await intake.onChanges(c);
+          this.kick();
+        },
+        onRecords: async (b: Parameters<typeof intake.onRecords>[0]) => {
+          await intake.onRecords(b);
+          this.kick();
+        },
+        onPlatformEvents: (e: Parameters<typeof intake.onPlatformEvents>[0]) => intake.onPlatformEvents(e),
+      };
+      this.#consumer = this.#o.consumerFactory(wrapped, this.replayCheckpoints());
+      await this.#consumer.start();
+    }
+    await this.replayPendingRequests().catch((error: unknown) => this.#recordError('replay-requests', error));
+  }
+
+  async #run(): Promise<void> {
+    const { clock } = this.#o;
+    while (!this.#stopping) {
+      try {
+        if (!this.#holdsLease || clock() - this.#lastLeaseAt > this.#o.leaseMs / 3) {
+          const had = this.#holdsLease;
+          if ((await this.#tryLease()) && !had) await this.#becomeLeader();
+        }
+        if (this.#holdsLease && (this.#pollRequested || clock() - this.#lastPollAt >= this.#o.pollIntervalMs)) {
+          this.#pollRequested = false;
+          await this.pollNow();
+        }
+        const processed = await this.drainOnce();
+        if (this.#holdsLease && clock() - this.#lastMirrorAt >= this.#o.mirrorIntervalMs) await this.mirrorNow();
+        if (this.#holdsLease && clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) await this.heartbeatNow();
+        if (processed > 0) continue;
+      } catch (error) {
+        this.#recordError('engine', error);
+      }
+      if (this.#stopping) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#o.idleMs);
+        this.#wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wakeUp = null;
+    }
+  }
+
+  /** stops the loop after its current batch, hands back unfinished jobs, says Stopped, drops the lease */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.kick();
+    await this.#loop;
+    this.#loop = null;
+    if (this.#consumer) {
+      await this.#consumer.stop().catch((error: unknown) => this.#recordError('cdc', error));
+      this.#consumer = null;
+    }
+    await this.#o.store.release(this.#o.workerId, this.#now());
+    if (this.#holdsLease) {
+      await this.mirrorNow().catch((error: unknown) => this.#recordError('audit-mirror', error));
+      await this.heartbeatNow('Stopped').catch((error: unknown) => this.#recordError('heartbeat', error));
+      await this.#o.store.releaseLease(`connection:${this.connectionId}`, this.#o.workerId);
+      this.#holdsLease = false;
+    }
+    this.ready = false;
+  }
+
+  async status(): Promise<ConnectionRuntimeStatus> {
+    const streams: StreamState[] = [];
+    for (const name of [...STREAM_ORDER, 'audit-mirror', 'replay-requests'] as StreamName[]) {
+      const state = this.#streamState.get(name);
+      streams.push({
+        stream: name,
+        paused: this.#paused.has(name),
+        lastRunAt: state?.lastRunAt ?? null,
+        lastError: state?.lastError ?? null,
+        pendingJobs: this.streams.has(name) ? await this.#o.store.pendingCount(this.connectionId, name) : 0,
+      });
+    }
+    return {
+      connectionId: this.connectionId,
+      running: this.#loop !== null,
+      streams,
+      lastQadPollAt: this.#lastQadPoll,
+      cdcPosition: this.#cdcPosition,
+      apiBudget: this.#o.salesforce.budget(),
+    };
+  }
+}
