@@ -22,9 +22,9 @@ const root = positionals[0] ?? process.cwd();
 const started = Date.now();
 try {
     const results = await runChecks(root, { only: values.only?.split(',').map((id) => id.trim()) });
-    for (const [position, check] of results.entries()) {
+    for (const check of results) {
         const verdict = check.ok ? 'ok  ' : 'FAIL';
-        process.stdout.write(`${verdict} ${position + 1}. ${check.title}: ${check.found}${check.ok ? '' : `; ${check.problems.length} problems`}\n`);
+        process.stdout.write(`${verdict} ${check.number}. ${check.title}: ${check.found}${check.ok ? '' : `; ${check.problems.length} problems`}\n`);
         for (const found of check.problems) process.stdout.write(`       ${formatProblem(found)}\n`);
     }
     const failed = results.filter((check) => !check.ok);

@@ -36,13 +36,15 @@ export async function runChecks(root, { only } = {}) {
     }
     const context = await createContext(root);
     const results = [];
-    for (const check of CHECKS) {
+    for (const [position, check] of CHECKS.entries()) {
         if (only && !only.includes(check.id)) continue;
+        let outcome;
         try {
-            results.push(await check.run(context));
+            outcome = await check.run(context);
         } catch (error) {
-            results.push(result(check.id, check.id, 'the check itself failed', [problem('force-app', undefined, undefined, error.stack ?? String(error))]));
+            outcome = result(check.id, check.id, 'the check itself failed', [problem('force-app', undefined, undefined, error.stack ?? String(error))]);
         }
+        results.push({ ...outcome, number: position + 1 });
     }
     return results;
 }

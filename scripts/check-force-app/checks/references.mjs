@@ -2,6 +2,7 @@
 // and custom objects/fields named in Apex (SOQL, field access, string allow-lists) and in LWC.
 import { readFile } from 'node:fs/promises';
 import { customReferences } from '../model/apexSource.mjs';
+import { apexCallSites } from '../model/apexCallSites.mjs';
 import { createFieldLookup } from '../model/fieldLookup.mjs';
 import { problem, result } from '../report.mjs';
 
@@ -25,7 +26,7 @@ export async function checkReferences(context) {
         if (apex.className) auraEnabledByClass.set(apex.className.toLowerCase(), apex.auraEnabled);
     }
     const problems = [];
-    const counts = { apexImports: 0, schemaImports: 0, labelImports: 0, customNames: 0 };
+    const counts = { apexImports: 0, apexCalls: 0, schemaImports: 0, labelImports: 0, customNames: 0 };
 
     /** One custom name, optionally tied to an object. */
     const checkCustomName = (where, name, qualifier) => {
@@ -71,6 +72,17 @@ export async function checkReferences(context) {
                 problems.push(problem(...at(match.index, match), `imports @salesforce/apex/${className}.${method} but ${className} has no @AuraEnabled method ${method}`));
             }
         }
+        for (const site of apexCallSites(text)) {
+            const parameters = auraEnabledByClass.get(site.className.toLowerCase())?.get(site.method);
+            if (!parameters) continue; // the import itself is reported above
+            counts.apexCalls++;
+            const known = new Set(parameters.map((name) => name.toLowerCase()));
+            for (const key of site.keys.filter((name) => !known.has(name.toLowerCase()))) {
+                problems.push(
+                    problem(...at(site.offset), `passes ${key} to ${site.className}.${site.method}, whose parameters are (${parameters.join(', ')}); Apex would ignore it`)
+                );
+            }
+        }
         for (const match of text.matchAll(SCHEMA_IMPORT)) {
             counts.schemaImports++;
             const [, objectName, fieldPath] = match;
@@ -98,7 +110,7 @@ export async function checkReferences(context) {
     }
 
     const found =
-        `${counts.apexImports} Apex method imports, ${counts.schemaImports} schema imports, ${counts.labelImports} label imports, ` +
+        `${counts.apexImports} Apex method imports (${counts.apexCalls} call sites), ${counts.schemaImports} schema imports, ${counts.labelImports} label imports, ` +
         `${counts.customNames} custom object/field names (${parsed.size} Apex files, ${index.lwcScripts.length} LWC scripts)`;
     return result('references', 'Apex methods, schema, labels and custom fields named in code exist', found, problems);
 }

@@ -19,7 +19,8 @@ class CollectingErrorListener extends ApexErrorListener {
 class MemberCollector extends ApexParserBaseListener {
     classStack = [];
     topLevelClass;
-    auraEnabled = new Set();
+    /** method name -> its parameter names */
+    auraEnabled = new Map();
 
     enterClassDeclaration = (ctx) => {
         const name = ctx.id().getText();
@@ -38,14 +39,17 @@ class MemberCollector extends ApexParserBaseListener {
         const annotated = ctx
             .modifier_list()
             .some((modifier) => modifier.annotation()?.id().getText().toLowerCase() === 'auraenabled');
-        if (annotated) this.auraEnabled.add(method.id().getText());
+        if (annotated) {
+            const parameters = method.formalParameters().formalParameterList()?.formalParameter_list() ?? [];
+            this.auraEnabled.set(method.id().getText(), parameters.map((parameter) => parameter.id().getText()));
+        }
     };
 }
 
 /**
  * @param {string} source Apex class or trigger text
  * @param {'class'|'trigger'} kind
- * @return {{errors: {line: number, col: number, message: string}[], className?: string, auraEnabled: Set<string>, tokens: object[]}}
+ * @return {{errors: {line: number, col: number, message: string}[], className?: string, auraEnabled: Map<string, string[]>, tokens: object[]}}
  */
 export function parseApex(source, kind) {
     const listener = new CollectingErrorListener();

@@ -14,7 +14,7 @@ test('a small valid project passes every check and the CLI exits 0', async () =>
         assert.equal(run.status, 0, run.stdout + run.stderr);
         assert.match(run.stdout, /9\/9 checks passed, 0 problems/);
         assert.match(run.stdout, /1 classes, 0 triggers parsed/);
-        assert.match(run.stdout, /1 Apex method imports, 2 schema imports, 1 label imports/);
+        assert.match(run.stdout, /1 Apex method imports \(1 call sites\), 2 schema imports, 1 label imports/);
         assert.doesNotMatch(run.stdout, /FAIL/);
     } finally {
         await cleanup();

@@ -47,6 +47,19 @@ test('schema imports, labels and custom field names in LWC must exist', async ()
     ]);
 });
 
+test('an argument name the Apex method does not declare fails, for wired and imperative calls', async () => {
+    const broken = edit(LWC, "@wire(getThings, { status: 'Open' })", "@wire(getThings, { state: 'Open' })").replace(
+        '    @wire(',
+        "    load() { return getThings({ status: 'Open', limit: 5 }); }\n    @wire("
+    );
+    const problems = await problemsAfter({ [LWC]: broken }, ['references']);
+
+    assert.deepEqual(problems.references, [
+        'force-app/main/default/lwc/thingList/thingList.js:11:21 passes limit to ThingController.getThings, whose parameters are (status); Apex would ignore it',
+        'force-app/main/default/lwc/thingList/thingList.js:12:5 passes state to ThingController.getThings, whose parameters are (status); Apex would ignore it'
+    ]);
+});
+
 test('the valid fixture has no reference problems', async () => {
     const problems = await problemsAfter({}, ['references', 'permissions']);
     assert.deepEqual(problems, { references: [], permissions: [] });
