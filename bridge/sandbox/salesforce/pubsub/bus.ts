@@ -321,7 +321,7 @@ export async function startPubSubBus(options: PubSubBusOptions): Promise<PubSubB
     close: async () => {
       org.events.off('change', onChange);
       org.events.off('platformEvent', onPlatformEvent);
-      for (const session of [...sessions]) session.drop('The Pub/Sub service is shutting down.');
+      for (const session of [...sessions]) session.end();
       await controlServer?.close();
       await new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());

@@ -32,13 +32,18 @@ export class EventLog extends EventEmitter<{ appended: [LoggedEvent] }> {
   ) {
     super();
     this.setMaxListeners(0);
+    // The position before the first event has an id too: keepalives on an empty bus carry it.
+    this.#seqByReplayId.set(this.#replayIdFor(0).toString('hex'), 0);
+  }
+
+  #replayIdFor(seq: number): Buffer {
+    return Buffer.from(createHmac('sha256', this.#key).update(String(seq)).digest().subarray(0, this.replayIdBytes));
   }
 
   append(event: ProducerEvent, topics: readonly string[]): LoggedEvent {
     const seq = this.#nextSeq;
     this.#nextSeq += 1;
-    const replayId = createHmac('sha256', this.#key).update(String(seq)).digest().subarray(0, this.replayIdBytes);
-    const entry: LoggedEvent = { seq, replayId: Buffer.from(replayId), event, topics, committedAt: this.now() };
+    const entry: LoggedEvent = { seq, replayId: this.#replayIdFor(seq), event, topics, committedAt: this.now() };
     this.#entries.push(entry);
     this.#seqByReplayId.set(entry.replayId.toString('hex'), seq);
     this.emit('appended', entry);
@@ -53,7 +58,10 @@ export class EventLog extends EventEmitter<{ appended: [LoggedEvent] }> {
       this.#seqByReplayId.delete((this.#entries[drop] as LoggedEvent).replayId.toString('hex'));
       drop += 1;
     }
-    if (drop > 0) this.#entries.splice(0, drop);
+    if (drop > 0) {
+      this.#entries.splice(0, drop);
+      this.#seqByReplayId.delete(this.#replayIdFor(0).toString('hex'));
+    }
   }
 
   lookup(replayId: Buffer): ReplayLookup {
@@ -92,13 +100,9 @@ export class EventLog extends EventEmitter<{ appended: [LoggedEvent] }> {
     return found;
   }
 
-  /** The replay id of the event at `seq` or the newest one before it, for keepalive answers. */
-  replayIdAtOrBefore(seq: number): Buffer {
-    for (let index = this.#entries.length - 1; index >= 0; index -= 1) {
-      const entry = this.#entries[index] as LoggedEvent;
-      if (entry.seq <= seq) return entry.replayId;
-    }
-    return Buffer.alloc(0);
+  /** The replay id of a position (an event's, or 0 before the first), for keepalive answers. */
+  replayIdOf(seq: number): Buffer {
+    return this.#replayIdFor(seq);
   }
 
   get size(): number {

@@ -78,6 +78,11 @@ export class SubscribeSession {
     this.#fail(new PubSubStatusError({ code: grpc.status.UNAVAILABLE, details: message }));
   }
 
+  /** Ends the stream with an OK status (service shutdown). */
+  end(): void {
+    this.#close(true);
+  }
+
   #fail(error: PubSubStatusError): void {
     if (this.#closed) return;
     this.#cleanup();
@@ -224,7 +229,7 @@ export class SubscribeSession {
     this.context.counters.keepalives += 1;
     this.call.write({
       events: [],
-      latestReplayId: this.context.log.replayIdAtOrBefore(this.#cursor),
+      latestReplayId: this.context.log.replayIdOf(this.#cursor),
       rpcId: randomUUID(),
       pendingNumRequested: this.#pending,
     });

@@ -64,6 +64,11 @@ export class TopicStream {
     });
   }
 
+  /** true once the stream failed or ended: queued events are then redelivered by the next stream */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
   request(numRequested: number): void {
     if (this.#finished || !this.#call || numRequested <= 0) return;
     this.#call.write({ topicName: this.topic, numRequested });

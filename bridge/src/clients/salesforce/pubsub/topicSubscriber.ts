@@ -195,8 +195,8 @@ export class TopicSubscriber {
       await stream.open(start, this.settings.maxInFlight);
       this.stats.state = 'live';
       await stream.done;
-      await this.#processing;
     } finally {
+      await this.#processing;
       signal.removeEventListener('abort', onAbort);
       this.#stream = null;
     }
@@ -230,7 +230,9 @@ export class TopicSubscriber {
 
   /** Handles queued events group by group until the queue is empty. */
   async #drain(stream: TopicStream): Promise<void> {
-    while (this.#queue.length > 0) {
+    // The group being handled when the stream breaks still completes and is checkpointed; the rest
+    // is left for the next stream to deliver again, so nothing is handled twice.
+    while (this.#queue.length > 0 && !stream.finished) {
       const head = this.#queue[0] as Pending;
       const decodedHead = await this.#decode(head);
       let size = 1;
