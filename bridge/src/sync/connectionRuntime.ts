@@ -148,6 +148,12 @@ export class ConnectionRuntime {
     return this.#replayer;
   }
 
+  /** whether the change-event subscription is delivering (true when none is configured) */
+  cdcLive(): boolean {
+    if (!this.#o.consumerFactory) return true;
+    return this.#consumer?.live?.() ?? false;
+  }
+
   isPaused(stream: StreamName): boolean {
     return this.#paused.has(stream);
   }

@@ -31,7 +31,7 @@ export function newAuditEventId(jobId: string, attempt: number): string {
 
 export function jobIdOfAuditEvent(eventId: string): string | null {
   const [jobId] = eventId.split('.');
-  return jobId && /^[0-9a-f-]{36}$/.test(jobId) ? jobId : null;
+  return jobId && /^\d{1,19}$/.test(jobId) ? jobId : null;
 }
 
 const ACCOUNT_LINK_OBJECTS = new Set(['customer', 'supplier']);

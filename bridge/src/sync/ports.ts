@@ -115,6 +115,8 @@ export interface ReplayCheckpointStore {
 export interface EventConsumer {
   start(): Promise<void> | void;
   stop(): Promise<void>;
+  /** true once every topic is subscribed and delivering */
+  live?(): boolean;
 }
 
 /** builds the connection's Pub/Sub consumer around the engine's handler and checkpoint store */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable } from 'kysely';
 import type { JobsTable, StoreDatabase, StoreDialect, AuditEventsTable, RecordLinksTable } from '../store/schema.js';
 import type { AuditEntry, JobRecord, JobState, LinkRecord, NewJob, StoredAuditEntry, SyncStore } from './storePort.js';
@@ -7,7 +6,7 @@ const PENDING: JobState[] = ['queued', 'running', 'waiting'];
 
 function toJob(row: Selectable<JobsTable>): JobRecord {
   return {
-    id: row.id,
+    id: String(row.id),
     connectionId: row.connection_id,
     stream: row.stream,
     key: row.key,
@@ -92,19 +91,17 @@ export class KyselySyncStore implements SyncStore {
           .set({ payload, payload_hash: job.payloadHash, status: 'queued', waiting_on: null, next_run_at: job.runAt, updated_at: job.runAt, ...(job.replayOf ? { replay_of: job.replayOf, correlation_id: job.correlationId, attempt: 0 } : {}) })
           .where('id', '=', pending.id)
           .execute();
-        return { id: pending.id, merged: true };
+        return { id: String(pending.id), merged: true };
       }
       if (pending) {
         // a running job keeps the content it read; the newer content is stored on it and
         // `succeed` re-queues the job when the hash it finished with is no longer the latest
         await trx.updateTable('jobs').set({ payload, payload_hash: job.payloadHash, updated_at: job.runAt }).where('id', '=', pending.id).execute();
-        return { id: pending.id, merged: true };
+        return { id: String(pending.id), merged: true };
       }
-      const id = randomUUID();
-      await trx
+      const inserted = await trx
         .insertInto('jobs')
         .values({
-          id,
           connection_id: job.connectionId,
           stream: job.stream,
           key: job.key,
@@ -124,8 +121,9 @@ export class KyselySyncStore implements SyncStore {
           created_at: job.runAt,
           updated_at: job.runAt,
         })
-        .execute();
-      return { id, merged: false };
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { id: String(inserted.id), merged: false };
     });
   }
 

@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../src/store/index.js';
+import { KyselySyncStore } from '../../src/sync/storeAdapter.js';
+
+export interface TestStore {
+  store: Store;
+  sync: KyselySyncStore;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** a fresh store: SQLite in a temp folder, or a fresh PostgreSQL schema when TEST_DATABASE_URL is set */
+export async function openTestStore(): Promise<TestStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'mlc-sync-'));
+  const url = process.env.TEST_DATABASE_URL;
+  const store = url ? await openStore({ url, schema: `t_${randomBytes(6).toString('hex')}` }) : await openStore({ file: join(dir, 'bridge.sqlite') });
+  await store.migrateToLatest();
+  return {
+    store,
+    sync: new KyselySyncStore(store.db, store.dialect),
+    dir,
+    async close() {
+      await store.destroy();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
