@@ -1,0 +1,16 @@
+export { openStore, storeOptionsFromEnv, isPostgresUrl, describeLocation, DEFAULT_SQLITE_FILE } from './openStore.js';
+export type { Store, OpenStoreOptions } from './openStore.js';
+export type { StoreDialect, JobStatus } from './schema.js';
+export { JOB_STATUSES, PENDING_JOB_STATUSES } from './schema.js';
+export type { ConnectionRecord, ConnectionsRepository } from './repositories/connections.js';
+export type { SealedCredential, CredentialsRepository } from './repositories/credentials.js';
+export type { CheckpointsRepository } from './repositories/checkpoints.js';
+export { LinkConflictError } from './repositories/links.js';
+export type { RecordLink, LinkUpsert, LinksRepository } from './repositories/links.js';
+export type { HashesRepository } from './repositories/hashes.js';
+export { DEFAULT_JOB_RETRY, DEFAULT_MAX_ATTEMPTS } from './repositories/jobs.js';
+export type { JobRecord, EnqueueInput, EnqueueResult, ClaimOptions, FailureInput, JobsRepository } from './repositories/jobs.js';
+export { AUDIT_STATUSES } from './repositories/audit.js';
+export type { AuditEvent, AuditAppend, AuditSearch, AuditPage, AuditStatus, AuditDirection, AuditOperation, AuditRepository } from './repositories/audit.js';
+export type { Lease, LeasesRepository } from './repositories/leases.js';
+export { canonicalJson, contentHash } from './repositories/hash.js';

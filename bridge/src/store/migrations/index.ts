@@ -1,0 +1,22 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../schema.js';
+import { initialMigration } from './0001_initial.js';
+
+/**
+ * Migrations are listed in code rather than read from a folder so they ship inside the bundle and
+ * run the same from `tsx`, compiled output or a test. Names sort in the order they must run; a new
+ * migration gets the next number and is never edited once released.
+ */
+export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001_initial': initialMigration(dialect),
+  };
+}
+
+export class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrationsFor(this.dialect);
+  }
+}

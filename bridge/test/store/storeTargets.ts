@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { openStore, type OpenStoreOptions, type Store } from '../../src/store/index.js';
+
+/**
+ * Every store test runs against SQLite (a temp file) and, when TEST_DATABASE_URL is set, against
+ * PostgreSQL in a schema of its own, so parallel runs never see each other's rows.
+ */
+export interface StoreTarget {
+  name: 'sqlite' | 'postgres';
+  open(options?: Omit<OpenStoreOptions, 'url' | 'file' | 'schema'>): Promise<Store>;
+  /** a second store on the same database (another "instance") */
+  openSibling(options?: Omit<OpenStoreOptions, 'url' | 'file' | 'schema'>): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+export function storeTargetNames(): Array<'sqlite' | 'postgres'> {
+  return process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export function createTarget(name: 'sqlite' | 'postgres'): StoreTarget {
+  const opened: Store[] = [];
+  if (name === 'sqlite') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mlc-store-'));
+    const file = path.join(dir, 'nested', 'bridge.sqlite');
+    const open = async (options = {}) => {
+      const store = await openStore({ ...options, file });
+      opened.push(store);
+      return store;
+    };
+    return {
+      name,
+      open,
+      openSibling: open,
+      async cleanup() {
+        for (const store of opened) await store.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = process.env.TEST_DATABASE_URL as string;
+  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const open = async (options = {}) => {
+    const store = await openStore({ ...options, url, schema, poolSize: 4 });
+    opened.push(store);
+    return store;
+  };
+  return {
+    name,
+    open,
+    openSibling: open,
+    async cleanup() {
+      const first = opened[0];
+      if (first) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(first.db);
+      for (const store of opened) await store.destroy();
+    },
+  };
+}
+
+/** A hand-driven clock: tests move time, nothing sleeps. */
+export function manualClock(start = Date.parse('2026-01-05T10:00:00.000Z')) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+    set(ms: number) {
+      now = ms;
+    },
+  };
+}
