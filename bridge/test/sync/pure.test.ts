@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { toSyncAuditRecord } from '../../src/sync/auditMirror.js';
+import { canonicalJson, contentHash, qadRecordHash } from '../../src/sync/hash.js';
+import { jobIdOfAuditEvent, newAuditEventId } from '../../src/sync/jobRunner.js';
+import { DEFAULT_MAPPINGS, toQadFields, toSalesforceFields } from '../../src/sync/mapping.js';
+import { isOwnChange } from '../../src/sync/ports.js';
+import { auditPayload, MAX_PAYLOAD_CHARS, redactValue, safeErrorMessage } from '../../src/sync/redact.js';
+
+describe('content hashing', () => {
+  it('does not depend on key order, and ignores the QAD modified date', () => {
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 0 }] } })).toBe('{"a":{"c":[3,{"e":0,"f":1}],"d":2},"b":1}');
+    expect(contentHash({ a: 1, b: 2 })).toBe(contentHash({ b: 2, a: 1 }));
+    expect(qadRecordHash({ name: 'Acme', modifiedAt: '2025-01-01' })).toBe(qadRecordHash({ modifiedAt: '2026-01-01', name: 'Acme' }));
+    expect(qadRecordHash({ name: 'Acme' })).not.toBe(qadRecordHash({ name: 'Acme Ltd' }));
+  });
+});
+
+describe('field mappings and ownership', () => {
+  it('sends QAD-owned and shared fields to Salesforce, leaving out empty QAD values', () => {
+    const fields = toSalesforceFields(DEFAULT_MAPPINGS.account, { name: 'Acme', city: 'Lyon', phone: '', country: null });
+    expect(fields).toEqual({ Name: 'Acme', BillingCity: 'Lyon' });
+  });
+
+  it('sends back only changed fields Salesforce owns or shares', () => {
+    const qad = toQadFields(DEFAULT_MAPPINGS.account, { Name: 'Acme 2', BillingCity: 'Paris', Phone: '+33 1' }, ['Name', 'BillingCity', 'LastModifiedDate']);
+    expect(qad).toEqual({ name: 'Acme 2' });
+  });
+});
+
+describe('loop prevention by change origin', () => {
+  it('recognises the bridge write tag and nothing else', () => {
+    expect(isOwnChange('com/salesforce/api/rest/66.0;client=ml-connector')).toBe(true);
+    expect(isOwnChange('com/salesforce/api/rest/66.0;client=ml-connector-other')).toBe(false);
+    expect(isOwnChange('com/salesforce/api/soap/66.0')).toBe(false);
+    expect(isOwnChange('')).toBe(false);
+  });
+});
+
+describe('audit payloads and ids', () => {
+  it('redacts secret-looking keys at any depth and truncates to fit Payload__c', () => {
+    expect(redactValue({ a: 1, nested: { password: 'p', client_secret: 's', list: [{ accessToken: 't' }] } })).toEqual({
+      a: 1,
+      nested: { password: '[REDACTED]', client_secret: '[REDACTED]', list: [{ accessToken: '[REDACTED]' }] },
+    });
+    const big = auditPayload({ text: 'x'.repeat(MAX_PAYLOAD_CHARS * 2) });
+    expect(big.payload!.length).toBeLessThanOrEqual(MAX_PAYLOAD_CHARS);
+    expect(big.payload!.endsWith('[truncated]')).toBe(true);
+    expect(big.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(safeErrorMessage('401 with Bearer 00Dxx!AQ.abc-def')).toBe('401 with Bearer [REDACTED]');
+  });
+
+  it('gives each attempt its own event id that leads back to its job', () => {
+    const a = newAuditEventId('42', 1);
+    const b = newAuditEventId('42', 1);
+    expect(a).not.toBe(b);
+    expect(a.length).toBeLessThanOrEqual(80);
+    expect(jobIdOfAuditEvent(a)).toBe('42');
+    expect(jobIdOfAuditEvent('not-ours')).toBeNull();
+  });
+
+  it('maps a stored audit row onto Sync_Audit__c fields, linking a replay to its original', () => {
+    const record = toSyncAuditRecord(
+      { seq: 1, eventId: '7.2.ab', connectionId: 'c1', direction: 'Salesforce to QAD', object: 'Order', operation: 'Create', status: 'Succeeded', sourceId: '801x', targetId: 'SO1', salesforceRecordId: '801x', correlationId: 'cdc:tx:801x', attempt: 2, errorCode: null, errorMessage: null, payload: '{}', payloadHash: 'h', occurredAt: '2025-01-01T00:00:00.000Z', replayOf: '7.1.cd', requestedBy: '005000000000001AAA', requestedAt: '2025-01-01T00:00:00.000Z', mirroredAt: null },
+      'a00000000000001AAA',
+    );
+    expect(record).toMatchObject({ Bridge_Event_Id__c: '7.2.ab', Status__c: 'Succeeded', Direction__c: 'Salesforce to QAD', Replay_Of__c: 'a00000000000001AAA', Requested_By__c: '005000000000001AAA', Attempt__c: 2 });
+    const noUser = toSyncAuditRecord({ ...(record as never), seq: 1, eventId: 'x', connectionId: 'c', direction: 'QAD to Salesforce', object: 'Account', operation: 'Upsert', status: 'Failed', sourceId: null, targetId: null, salesforceRecordId: null, correlationId: 'c', attempt: 1, errorCode: 'E', errorMessage: 'm', payload: null, payloadHash: null, occurredAt: 'x', replayOf: null, requestedBy: 'admin-api', requestedAt: null, mirroredAt: null }, null);
+    expect(noUser).not.toHaveProperty('Requested_By__c');
+    expect(noUser).not.toHaveProperty('Replay_Of__c');
+  });
+});
