@@ -123,7 +123,9 @@ function sameOrg(tenantId: string, orgId: string): boolean {
 function sameInstance(instanceUrl: string, baseUrl: string | undefined): boolean {
   if (!baseUrl) return true;
   try {
-    return new URL(instanceUrl).origin === new URL(baseUrl).origin;
+    // The host decides; the scheme may differ because the sandbox org serves plain http on loopback
+    // while Pub/Sub clients insist on an https instance URL.
+    return new URL(instanceUrl).host === new URL(baseUrl).host;
   } catch {
     return false;
   }
