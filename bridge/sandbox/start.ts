@@ -1,5 +1,6 @@
 import { createSandboxClock, type SandboxClock } from './clock.js';
 import { startSimulatedOrg, type SimulatedOrg, type SimulatedOrgDescription, type SimulatedOrgOptions } from './salesforce/org.js';
+import { startSimulatedQadTenant, type QadSandboxDescription, type QadSeed, type QadTenantOptions, type SimulatedQadTenant } from './qad/index.js';
 
 /**
  * Starts the whole sandbox on loopback: the simulated Salesforce org (engineer C), the Pub/Sub bus
@@ -14,10 +15,13 @@ export interface SandboxOptions {
   /** combined seed `{ salesforce, qad }` (each part is read by its own simulator) */
   seed?: unknown;
   salesforce?: Omit<SimulatedOrgOptions, 'port' | 'host' | 'clock' | 'seed'>;
+  /** the QAD tenant listens on its own free port; `seed.qad` replaces its default seed */
+  qad?: Omit<QadTenantOptions, 'port' | 'host' | 'clock' | 'seed'>;
 }
 
 export interface SandboxDescription {
   salesforce: SimulatedOrgDescription;
+  qad?: QadSandboxDescription;
   [part: string]: unknown;
 }
 
@@ -25,6 +29,7 @@ export interface RunningSandbox {
   description: SandboxDescription;
   clock: SandboxClock;
   org: SimulatedOrg;
+  qad: SimulatedQadTenant;
   close(): Promise<void>;
 }
 
@@ -38,12 +43,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     clock,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
+  const qadSeed = (options.seed as { qad?: QadSeed } | undefined)?.qad;
+  const qad = await startSimulatedQadTenant({ ...(options.qad ?? {}), port: 0, host, clock, ...(qadSeed ? { seed: qadSeed } : {}) });
   const description: SandboxDescription = { salesforce: org.description };
+  description.qad = qad.description;
   return {
     description,
     clock,
     org,
+    qad,
     async close() {
+      await qad.close();
       await org.close();
     },
   };
