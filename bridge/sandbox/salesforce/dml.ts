@@ -186,7 +186,7 @@ export class Transaction {
     const key = coerceValue(keyField, keyValue, options.fromText);
     const body = { ...input };
     delete body.attributes;
-    if ('Id' in body && keyField.name !== 'Id') throw new RecordError('INVALID_FIELD', 'Id not allowed in an upsert by external ID', ['Id']);
+    if (Object.keys(body).some((k) => k.toLowerCase() === 'id') && keyField.name !== 'Id') throw new RecordError('INVALID_FIELD', 'Id not allowed in an upsert by external ID', ['Id']);
     const bodyKey = Object.keys(body).find((k) => k.toLowerCase() === keyField.name.toLowerCase());
     if (bodyKey !== undefined) {
       if (coerceValue(keyField, body[bodyKey], options.fromText) !== key) {
@@ -272,7 +272,7 @@ export class Transaction {
     const values: Mutable = {};
     for (const [key, raw] of Object.entries(input)) {
       if (key === 'attributes') continue;
-      if (key === 'Id' && mode === 'update') continue;
+      if (key.toLowerCase() === 'id' && mode === 'update') continue;
       let field = this.deps.catalog.field(def.name, key);
       let value: unknown = raw;
       if (!field && raw !== null && typeof raw === 'object') {
@@ -283,7 +283,7 @@ export class Transaction {
         }
       }
       if (!field) throw new RecordError('INVALID_FIELD', `No such column '${key}' on sobject of type ${def.name}`, [key]);
-      if (key === 'Id' && mode === 'create') {
+      if (field.name === 'Id' && mode === 'create') {
         values.Id = String(raw);
         continue;
       }

@@ -53,6 +53,12 @@ function readCollection(r: OrgRequest): CollectionBody {
   return { allOrNone: body.allOrNone === true, records: body.records as Array<Record<string, unknown>> };
 }
 
+/** Field names in a body are case-insensitive (jsforce sends `id`). */
+function idValue(record: Record<string, unknown>): unknown {
+  const key = Object.keys(record).find((k) => k.toLowerCase() === 'id');
+  return key === undefined ? undefined : record[key];
+}
+
 function recordType(record: Record<string, unknown>): string {
   const type = (record.attributes as { type?: unknown } | undefined)?.type;
   if (typeof type !== 'string' || type === '') throw new SalesforceApiError(400, 'INVALID_TYPE', 'Must specify a type in the attributes of every record');
@@ -123,12 +129,16 @@ export function collectionRoutes(ctx: OrgContext): Route[] {
           (tx, i) => {
             const record = records[i] as Record<string, unknown>;
             const def = objectOrThrow(ctx, recordType(record));
-            const id = typeof record.Id === 'string' ? normalizeId(record.Id) : null;
-            if (id === null) throw new SalesforceApiError(400, 'MALFORMED_ID', `Id: missing or malformed id: ${String(record.Id)}`, ['Id']);
+            const raw = idValue(record);
+            const id = typeof raw === 'string' ? normalizeId(raw) : null;
+            if (id === null) throw new SalesforceApiError(400, 'MALFORMED_ID', `Id: missing or malformed id: ${String(raw)}`, ['Id']);
             tx.update(def.name, id, record);
             return { id, success: true, errors: [] };
           },
-          (i, error) => ({ id: typeof records[i]?.Id === 'string' ? (records[i]?.Id as string) : null, success: false, errors: [error] }),
+          (i, error) => {
+            const raw = idValue(records[i] ?? {});
+            return { id: typeof raw === 'string' ? raw : null, success: false, errors: [error] };
+          },
         );
         return json(200, outcomes);
       },
