@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger.js';
 import { retryDelayMs, type RandomSource, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
 import { buildCsvUploads, parseBulkError, parseCsv } from './csv.js';
-import { BulkJobFailedError, BulkJobTimeoutError, SalesforceConfigError } from './errors.js';
+import { BulkJobFailedError, BulkJobTimeoutError, SalesforceConfigError, SalesforceError } from './errors.js';
 import type { Transport } from './transport.js';
 import type { BulkIngestOptions, BulkIngestResult, BulkOperation, SObjectRecord } from './types.js';
 
@@ -69,7 +69,12 @@ async function runJob(
   const jobPath = `${base}/${encodeURIComponent(job.id)}`;
   ctx.logger.info({ jobId: job.id, sobject, operation, bytes: Buffer.byteLength(csv) }, 'Bulk API 2.0 ingest job created');
   await ctx.transport.call({ ...common, method: 'PUT', path: `${jobPath}/batches/`, body: csv, contentType: 'text/csv', safety: 'once' });
-  await ctx.transport.call({ ...common, method: 'PATCH', path: `${jobPath}/`, body: { state: 'UploadComplete' }, safety: 'idempotent' });
+  try {
+    await ctx.transport.call({ ...common, method: 'PATCH', path: `${jobPath}/`, body: { state: 'UploadComplete' }, safety: 'idempotent' });
+  } catch (error) {
+    // A repeated close whose first attempt did land is refused as INVALIDJOBSTATE; polling shows the truth.
+    if (!(error instanceof SalesforceError) || error.errorCode !== 'INVALIDJOBSTATE') throw error;
+  }
 
   let waited = 0;
   let polls = 0;

@@ -124,12 +124,12 @@ export class SalesforceClient {
   /** Fetches a token now (it is otherwise fetched on first use) and returns who the bridge acts as. */
   async login(): Promise<Identity> {
     this.#auth.invalidate();
-    await this.#auth.getAccessToken();
+    await this.#transport.token();
     return this.identity;
   }
 
   getAccessToken(): Promise<string> {
-    return this.#auth.getAccessToken();
+    return this.#transport.token();
   }
 
   invalidateToken(): void {

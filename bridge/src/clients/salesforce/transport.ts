@@ -126,6 +126,26 @@ export class Transport {
     }
   }
 
+  /**
+   * A token on its own (login, or the Pub/Sub consumer asking): the grant is safe to repeat, so
+   * network faults and 503s from the token endpoint get the same backoff as any read.
+   */
+  async token(signal?: AbortSignal): Promise<string> {
+    const { auth, logger, retry, random, sleep } = this.#deps;
+    let retries = 0;
+    for (;;) {
+      try {
+        return await auth.getAccessToken();
+      } catch (error) {
+        if (!(error instanceof SalesforceError) || !error.retryable || !mayRetry(retries, retry)) throw error;
+        retries += 1;
+        const delay = retryDelayMs(retries, retry, null, random);
+        logger.warn({ code: error.code, retry: retries, delayMs: delay }, 'retrying Salesforce token request');
+        await sleep(delay, signal);
+      }
+    }
+  }
+
   async json<T>(spec: CallSpec): Promise<T> {
     const response = await this.call(spec);
     return response.json as T;
