@@ -72,6 +72,7 @@ describe('ml-connector CLI', () => {
   const startExists = existsSync(resolve(import.meta.dirname, '../../sandbox/start.ts'));
   it.runIf(startExists)('sandbox --port 0 prints one JSON line with the salesforce part and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<[number | null, string | null]>((resolveExit) => child.on('exit', (code, signal) => resolveExit([code, signal])));
     let stdout = '';
     const line = await new Promise<string>((resolveLine, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -79,17 +80,15 @@ describe('ml-connector CLI', () => {
         const nl = stdout.indexOf('\n');
         if (nl >= 0) resolveLine(stdout.slice(0, nl));
       });
-      child.on('exit', (code) => reject(new Error(`sandbox exited early with ${code}`)));
+      void exited.then(([code]) => reject(new Error(`sandbox exited early with ${code}`)));
     });
     const description = JSON.parse(line) as { salesforce: Record<string, unknown> };
     expect(description.salesforce).toMatchObject({ loginUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+/), apiVersion: expect.any(String) });
     expect(description.salesforce.clientId).toEqual(expect.any(String));
     expect(description.salesforce.clientSecret).toEqual(expect.any(String));
-    const exitCode = await new Promise<number | null>((resolveExit) => {
-      child.removeAllListeners('exit');
-      child.on('exit', (code) => resolveExit(code));
-      child.kill('SIGTERM');
-    });
+    child.kill('SIGTERM');
+    const [exitCode, signal] = await exited;
+    expect(signal).toBeNull();
     expect(exitCode).toBe(0);
   });
 });
