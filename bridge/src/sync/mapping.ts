@@ -1,90 +1,59 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMappings, mapQadToSalesforce, mapSalesforceToQad, type MappingFile } from '../config/index.js';
+import { ConfigError } from '../errors.js';
+
 /**
- * Per-field mappings between QAD canonical records (CONTRACTS §5) and Salesforce fields, with the
- * side that owns each field. The connection's mapping files (config/mappings/) are read into this
- * shape at start-up; `DEFAULT_MAPPINGS` is the set the example config ships with.
+ * The mappings a connection runs, one per QAD object, taken from the store's validated mapping
+ * files (config/mappings/). The engine only looks them up here; the mapping rules themselves
+ * (ownership, joins, flags, links) live with the config module.
  */
-export type FieldOwner = 'qad' | 'salesforce' | 'both';
-
-export interface FieldMapping {
-  qad: string;
-  salesforce: string;
-  owner: FieldOwner;
-}
-
-export interface ObjectMapping {
-  version: number;
-  fields: FieldMapping[];
-}
-
 export interface MappingSet {
-  account: ObjectMapping;
-  product: ObjectMapping;
-  contact: ObjectMapping;
+  customer: MappingFile;
+  supplier: MappingFile;
+  item: MappingFile;
+  contact: MappingFile;
 }
 
-export const DEFAULT_MAPPINGS: MappingSet = Object.freeze({
-  account: {
-    version: 1,
-    fields: [
-      { qad: 'name', salesforce: 'Name', owner: 'both' },
-      { qad: 'addressLine1', salesforce: 'BillingStreet', owner: 'qad' },
-      { qad: 'city', salesforce: 'BillingCity', owner: 'qad' },
-      { qad: 'state', salesforce: 'BillingState', owner: 'qad' },
-      { qad: 'postalCode', salesforce: 'BillingPostalCode', owner: 'qad' },
-      { qad: 'country', salesforce: 'BillingCountry', owner: 'qad' },
-      { qad: 'phone', salesforce: 'Phone', owner: 'both' },
-    ],
-  },
-  product: {
-    version: 1,
-    fields: [
-      { qad: 'description', salesforce: 'Name', owner: 'qad' },
-      { qad: 'itemCode', salesforce: 'ProductCode', owner: 'qad' },
-      { qad: 'description2', salesforce: 'Description', owner: 'qad' },
-      { qad: 'unitOfMeasure', salesforce: 'QuantityUnitOfMeasure', owner: 'qad' },
-      { qad: 'productLine', salesforce: 'Family', owner: 'qad' },
-    ],
-  },
-  contact: {
-    version: 1,
-    fields: [
-      { qad: 'firstName', salesforce: 'FirstName', owner: 'qad' },
-      { qad: 'lastName', salesforce: 'LastName', owner: 'qad' },
-      { qad: 'email', salesforce: 'Email', owner: 'qad' },
-      { qad: 'phone', salesforce: 'Phone', owner: 'qad' },
-      { qad: 'title', salesforce: 'Title', owner: 'qad' },
-    ],
-  },
-}) as MappingSet;
+export const DEFAULT_MAPPINGS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config/mappings');
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== '';
+export function mappingSetFrom(mappings: readonly MappingFile[]): MappingSet {
+  const pick = (object: keyof MappingSet): MappingFile => {
+    const found = mappings.find((m) => m.qadObject === object);
+    if (!found) throw new ConfigError(`no mapping for QAD ${object}`, [`mappings: none maps QAD ${object}. Fix: add a mapping file with "qadObject": "${object}" to the connection's mappings`]);
+    return found;
+  };
+  return { customer: pick('customer'), supplier: pick('supplier'), item: pick('item'), contact: pick('contact') };
 }
 
-/** QAD → Salesforce: every mapped field QAD owns or shares; absent QAD values are left out rather than blanking Salesforce. */
-export function toSalesforceFields(mapping: ObjectMapping, qadFields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of mapping.fields) {
-    if (field.owner === 'salesforce') continue;
-    const value = qadFields[field.qad];
-    if (present(value)) out[field.salesforce] = value;
+export function loadMappingSet(dir: string = DEFAULT_MAPPINGS_DIR, references?: readonly string[]): MappingSet {
+  const catalog = loadMappings(dir);
+  return mappingSetFrom(catalog.select(references));
+}
+
+const ADDRESS_PARTS: Record<string, string> = { Street: 'Street', City: 'City', State: 'State', PostalCode: 'PostalCode', Country: 'Country' };
+
+/**
+ * CDC names compound fields as `BillingAddress.City` and carries them nested; mappings speak of
+ * the flat API names (`BillingCity`). This turns one into the other.
+ */
+export function flattenCompoundFields(fields: Record<string, unknown>, changedFields: readonly string[]): { fields: Record<string, unknown>; changedFields: string[] } {
+  const flat: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const prefix = /^(Billing|Shipping|Mailing|Other)Address$/.exec(name)?.[1];
+    if (prefix && value && typeof value === 'object') {
+      for (const [part, partValue] of Object.entries(value as Record<string, unknown>)) {
+        if (ADDRESS_PARTS[part]) flat[`${prefix}${ADDRESS_PARTS[part]}`] = partValue;
+      }
+    } else {
+      flat[name] = value;
+    }
   }
-  return out;
+  const changed = changedFields.map((name) => {
+    const m = /^(Billing|Shipping|Mailing|Other)Address\.(\w+)$/.exec(name);
+    return m && ADDRESS_PARTS[m[2]!] ? `${m[1]}${ADDRESS_PARTS[m[2]!]}` : name;
+  });
+  return { fields: flat, changedFields: changed };
 }
 
-/** Salesforce → QAD: only fields Salesforce owns or shares, and only those the change touched. */
-export function toQadFields(mapping: ObjectMapping, sfFields: Record<string, unknown>, changedFields: readonly string[]): Record<string, unknown> {
-  const changed = new Set(changedFields);
-  const out: Record<string, unknown> = {};
-  for (const field of mapping.fields) {
-    if (field.owner === 'qad') continue;
-    if (!changed.has(field.salesforce)) continue;
-    if (field.salesforce in sfFields) out[field.qad] = sfFields[field.salesforce];
-  }
-  return out;
-}
-
-/** the Salesforce fields a CDC change may carry back to QAD */
-export function salesforceOwnedFields(mapping: ObjectMapping): string[] {
-  return mapping.fields.filter((f) => f.owner !== 'qad').map((f) => f.salesforce);
-}
+export { mapQadToSalesforce, mapSalesforceToQad };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toSyncAuditRecord } from '../../src/sync/auditMirror.js';
 import { canonicalJson, contentHash, qadRecordHash } from '../../src/sync/hash.js';
 import { jobIdOfAuditEvent, newAuditEventId } from '../../src/sync/jobRunner.js';
-import { DEFAULT_MAPPINGS, toQadFields, toSalesforceFields } from '../../src/sync/mapping.js';
+import { flattenCompoundFields, loadMappingSet } from '../../src/sync/mapping.js';
+import { accountRecordFor } from '../../src/sync/streams/qadBusinessRelations.js';
 import { isOwnChange } from '../../src/sync/ports.js';
 import { auditPayload, MAX_PAYLOAD_CHARS, redactValue, safeErrorMessage } from '../../src/sync/redact.js';
 
@@ -15,15 +16,23 @@ describe('content hashing', () => {
   });
 });
 
-describe('field mappings and ownership', () => {
-  it('sends QAD-owned and shared fields to Salesforce, leaving out empty QAD values', () => {
-    const fields = toSalesforceFields(DEFAULT_MAPPINGS.account, { name: 'Acme', city: 'Lyon', phone: '', country: null });
-    expect(fields).toEqual({ Name: 'Acme', BillingCity: 'Lyon' });
+describe('mappings as the engine uses them', () => {
+  const mappings = loadMappingSet();
+
+  it('builds one Account per business relation with the role flag of the record', () => {
+    const customer = accountRecordFor('customer', 'US-SET|C1', { name: ' Acme ', city: 'Lyon', phone: '' }, mappings.customer);
+    expect(customer).toMatchObject({ QAD_Id__c: 'US-SET|C1', Name: 'Acme', BillingCity: 'Lyon', QAD_Is_Customer__c: true });
+    expect(customer).not.toHaveProperty('QAD_Is_Supplier__c');
+    expect(customer).not.toHaveProperty('Phone');
+    const supplier = accountRecordFor('supplier', 'US-SET|C1', { name: 'Acme' }, mappings.supplier);
+    expect(supplier).toMatchObject({ QAD_Id__c: 'US-SET|C1', QAD_Is_Supplier__c: true });
+    expect(supplier).not.toHaveProperty('QAD_Is_Customer__c');
   });
 
-  it('sends back only changed fields Salesforce owns or shares', () => {
-    const qad = toQadFields(DEFAULT_MAPPINGS.account, { Name: 'Acme 2', BillingCity: 'Paris', Phone: '+33 1' }, ['Name', 'BillingCity', 'LastModifiedDate']);
-    expect(qad).toEqual({ name: 'Acme 2' });
+  it('reads CDC compound address names as the flat fields mappings name', () => {
+    const flat = flattenCompoundFields({ Name: 'N', BillingAddress: { City: 'Paris', Street: null } }, ['Name', 'BillingAddress.City', 'LastModifiedDate']);
+    expect(flat.fields).toEqual({ Name: 'N', BillingCity: 'Paris', BillingStreet: null });
+    expect(flat.changedFields).toEqual(['Name', 'BillingCity', 'LastModifiedDate']);
   });
 });
 
@@ -64,7 +73,7 @@ describe('audit payloads and ids', () => {
       'a00000000000001AAA',
     );
     expect(record).toMatchObject({ Bridge_Event_Id__c: '7.2.ab', Status__c: 'Succeeded', Direction__c: 'Salesforce to QAD', Replay_Of__c: 'a00000000000001AAA', Requested_By__c: '005000000000001AAA', Attempt__c: 2 });
-    const noUser = toSyncAuditRecord({ ...(record as never), seq: 1, eventId: 'x', connectionId: 'c', direction: 'QAD to Salesforce', object: 'Account', operation: 'Upsert', status: 'Failed', sourceId: null, targetId: null, salesforceRecordId: null, correlationId: 'c', attempt: 1, errorCode: 'E', errorMessage: 'm', payload: null, payloadHash: null, occurredAt: 'x', replayOf: null, requestedBy: 'admin-api', requestedAt: null, mirroredAt: null }, null);
+    const noUser = toSyncAuditRecord({ seq: 1, eventId: 'x', connectionId: 'c', direction: 'QAD to Salesforce', object: 'Account', operation: 'Upsert', status: 'Failed', sourceId: null, targetId: null, salesforceRecordId: null, correlationId: 'c', attempt: 1, errorCode: 'E', errorMessage: 'm', payload: null, payloadHash: null, occurredAt: 'x', replayOf: null, requestedBy: 'admin-api', requestedAt: null, mirroredAt: null }, null);
     expect(noUser).not.toHaveProperty('Requested_By__c');
     expect(noUser).not.toHaveProperty('Replay_Of__c');
   });

@@ -1,5 +1,6 @@
+import type { MappingFile } from '../../config/index.js';
 import type { QadRecord, SObjectRecord } from '../ports.js';
-import { toSalesforceFields, type ObjectMapping } from '../mapping.js';
+import { mapQadToSalesforce } from '../mapping.js';
 import type { SyncStream } from '../stream.js';
 import { upsertPrepared } from './upsertBatch.js';
 
@@ -13,8 +14,10 @@ export function roleFlag(role: 'customer' | 'supplier'): string {
 }
 
 /** the Account content one role writes; its hash is the link's last_hash */
-export function accountRecordFor(role: 'customer' | 'supplier', key: string, fields: Record<string, unknown>, mapping: ObjectMapping): SObjectRecord {
-  return { ...toSalesforceFields(mapping, fields), QAD_Id__c: key, [roleFlag(role)]: true };
+export function accountRecordFor(role: 'customer' | 'supplier', key: string, fields: Record<string, unknown>, mapping: MappingFile): SObjectRecord {
+  const write = mapQadToSalesforce(mapping, { object: role, key, fields }, () => null);
+  // the role flag is what makes one Account of a relation that is both; it is set whatever the mapping says
+  return { ...write.fields, [write.externalId.field]: key, [roleFlag(role)]: true };
 }
 
 export function qadBusinessRelationStream(role: 'customer' | 'supplier'): SyncStream {
@@ -35,10 +38,10 @@ export function qadBusinessRelationStream(role: 'customer' | 'supplier'): SyncSt
           job,
           linkObject: role,
           qadKey: job.key,
-          record: accountRecordFor(role, job.key, record.fields, ctx.mappings.account),
+          record: accountRecordFor(role, job.key, record.fields, ctx.mappings[role]),
         };
       });
-      const { outcomes } = await upsertPrepared('Account', 'QAD_Id__c', prepared, ctx);
+      const { outcomes } = await upsertPrepared(ctx.mappings[role].salesforceObject, ctx.mappings[role].externalId, prepared, ctx);
       return outcomes;
     },
   };

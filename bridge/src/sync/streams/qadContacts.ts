@@ -1,18 +1,18 @@
 import type { QadRecord } from '../ports.js';
-import { toSalesforceFields } from '../mapping.js';
-import { waitKey, type JobOutcome, type SyncStream } from '../stream.js';
+import { mapQadToSalesforce } from '../mapping.js';
+import { waitKey, type JobOutcome, type StreamContext, type SyncStream } from '../stream.js';
 import { upsertPrepared, type PreparedUpsert } from './upsertBatch.js';
 
-export function accountKeyOfContact(record: QadRecord): string | null {
-  const code = record.fields.customerCode;
-  const set = record.fields.sharedSet;
-  if (typeof code !== 'string' || code === '') return null;
-  return typeof set === 'string' && set !== '' ? `${set}|${code}` : code;
+/** an Account is linked under the role its QAD record came from; either will do as a parent */
+async function accountIdFor(ctx: StreamContext, qadKey: string): Promise<string | null> {
+  const link = (await ctx.store.getLink(ctx.connectionId, 'customer', qadKey)) ?? (await ctx.store.getLink(ctx.connectionId, 'supplier', qadKey));
+  return link?.salesforceId ?? null;
 }
 
 /**
- * QAD contacts → Contact by QAD_Contact_Id__c, under the Account their business relation became.
- * A contact whose Account is not linked yet waits on that link instead of landing orphaned.
+ * QAD contacts → Contact by their External ID, under the Account their business relation became
+ * (the mapping's link field names which). A contact whose Account is not linked yet waits on that
+ * link instead of landing orphaned, and goes on when the Account is written.
  */
 export const qadContactsStream: SyncStream = {
   name: 'qad-contacts',
@@ -25,24 +25,34 @@ export const qadContactsStream: SyncStream = {
     return ctx.qad.get('contact', job.key);
   },
   async run(jobs, ctx) {
+    const mapping = ctx.mappings.contact;
     const prepared: Array<PreparedUpsert | JobOutcome> = [];
     for (const job of jobs) {
       const record = job.payload as QadRecord;
-      const accountKey = accountKeyOfContact(record);
-      if (accountKey === null) {
-        prepared.push({ kind: 'failed', code: 'BRIDGE_ERR_CONTACT_WITHOUT_RELATION', message: `QAD contact ${job.key} names no customer or supplier code; fix the contact in QAD`, retryable: false, sourceId: job.key });
+      const input = { object: 'contact', key: job.key, fields: record.fields };
+      // first pass learns which links the mapping needs; the store is asynchronous, the mapping is not
+      const wanted = mapQadToSalesforce(mapping, input, () => null).missingLinks;
+      const resolved = new Map<string, string>();
+      for (const link of wanted) {
+        const id = link.object === 'Account' ? await accountIdFor(ctx, link.qadKey) : null;
+        if (id) resolved.set(`${link.object}:${link.qadKey}`, id);
+      }
+      const write = mapQadToSalesforce(mapping, input, (object, qadKey) => resolved.get(`${object}:${qadKey}`) ?? null);
+      const missing = write.missingLinks[0];
+      if (missing) {
+        prepared.push({
+          kind: 'waiting',
+          waitingOn: waitKey.qad(missing.object, missing.qadKey),
+          message: `waiting for ${write.missingLinks.map((m) => `${m.object} ${m.qadKey}`).join(', ')} to be linked (not synced from QAD yet)`,
+          sourceId: job.key,
+        });
         continue;
       }
-      const link = (await ctx.store.getLink(ctx.connectionId, 'customer', accountKey)) ?? (await ctx.store.getLink(ctx.connectionId, 'supplier', accountKey));
-      if (!link?.salesforceId) {
-        prepared.push({ kind: 'waiting', waitingOn: waitKey.qad('Account', accountKey), message: `waiting for Account ${accountKey} to be linked (QAD customer/supplier not synced yet)`, sourceId: job.key });
-        continue;
-      }
-      const fields = toSalesforceFields(ctx.mappings.contact, record.fields);
+      const fields = { ...write.fields, [write.externalId.field]: job.key };
       if (fields.LastName === undefined) fields.LastName = job.key;
-      prepared.push({ job, linkObject: 'contact', qadKey: job.key, record: { ...fields, QAD_Contact_Id__c: job.key, AccountId: link.salesforceId } });
+      prepared.push({ job, linkObject: 'contact', qadKey: job.key, record: fields });
     }
-    const { outcomes } = await upsertPrepared('Contact', 'QAD_Contact_Id__c', prepared, ctx);
+    const { outcomes } = await upsertPrepared(mapping.salesforceObject, mapping.externalId, prepared, ctx);
     return outcomes;
   },
 };

@@ -1,5 +1,5 @@
 import type { QadRecord } from '../ports.js';
-import { toSalesforceFields } from '../mapping.js';
+import { mapQadToSalesforce } from '../mapping.js';
 import { failedFrom, type JobOutcome, type SyncStream } from '../stream.js';
 import { upsertPrepared } from './upsertBatch.js';
 
@@ -26,11 +26,12 @@ export const qadItemsStream: SyncStream = {
   async run(jobs, ctx) {
     const prepared = jobs.map((job) => {
       const record = job.payload as QadRecord;
-      const fields = toSalesforceFields(ctx.mappings.product, record.fields);
+      const write = mapQadToSalesforce(ctx.mappings.item, { object: 'item', key: job.key, fields: record.fields }, () => null);
+      const fields = { ...write.fields, [write.externalId.field]: job.key };
       if (fields.Name === undefined) fields.Name = String(record.fields.itemCode ?? job.key);
-      return { job, linkObject: 'item', qadKey: job.key, record: { ...fields, QAD_Item_Number__c: job.key, IsActive: true } };
+      return { job, linkObject: 'item', qadKey: job.key, record: fields };
     });
-    const { outcomes, written } = await upsertPrepared('Product2', 'QAD_Item_Number__c', prepared, ctx);
+    const { outcomes, written } = await upsertPrepared(ctx.mappings.item.salesforceObject, ctx.mappings.item.externalId, prepared, ctx);
     if (written.length === 0) return outcomes;
     try {
       const pricebookId = await ctx.standardPricebookId();

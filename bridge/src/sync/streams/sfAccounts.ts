@@ -1,5 +1,6 @@
 import { contentHash, qadRecordHash } from '../hash.js';
-import { salesforceOwnedFields, toQadFields } from '../mapping.js';
+import { salesforceOwnedFields } from '../../config/index.js';
+import { flattenCompoundFields, mapSalesforceToQad } from '../mapping.js';
 import { failedFrom, type JobOutcome, type LinkUpdate, type RecordHashUpdate, type SyncStream } from '../stream.js';
 import { accountRecordFor } from './qadBusinessRelations.js';
 
@@ -24,7 +25,7 @@ export const sfAccountsStream: SyncStream = {
   batchSize: 20,
   sourceIdOf: (job) => job.key,
   async reread(job, ctx) {
-    const fields = salesforceOwnedFields(ctx.mappings.account);
+    const fields = [...new Set([...salesforceOwnedFields(ctx.mappings.customer), ...salesforceOwnedFields(ctx.mappings.supplier)])];
     for await (const row of ctx.salesforce.query<Record<string, unknown>>(`SELECT Id, ${fields.join(', ')} FROM Account WHERE Id = '${job.key}'`)) {
       return { recordId: job.key, changedFields: fields, fields: row } satisfies AccountChangePayload;
     }
@@ -39,7 +40,9 @@ export const sfAccountsStream: SyncStream = {
         outcomes.push({ kind: 'skipped', reason: 'Account is not linked to a QAD customer or supplier', salesforceRecordId: change.recordId, sourceId: change.recordId });
         continue;
       }
-      const qadFields = toQadFields(ctx.mappings.account, change.fields, change.changedFields);
+      const flat = flattenCompoundFields(change.fields, change.changedFields);
+      const perRole = new Map(links.map((l) => [l.object, mapSalesforceToQad(ctx.mappings[l.object as (typeof ROLES)[number]], flat.fields, flat.changedFields)]));
+      const qadFields = Object.assign({}, ...perRole.values()) as Record<string, unknown>;
       if (Object.keys(qadFields).length === 0) {
         outcomes.push({ kind: 'skipped', reason: 'no field Salesforce owns was changed', salesforceRecordId: change.recordId, sourceId: change.recordId });
         continue;
@@ -50,15 +53,17 @@ export const sfAccountsStream: SyncStream = {
         let written = 0;
         for (const link of links) {
           const role = link.object as (typeof ROLES)[number];
+          const roleFields = perRole.get(role) ?? {};
+          if (Object.keys(roleFields).length === 0) continue;
           const before = await ctx.qad.get(role, link.qadKey);
-          const differs = !before || Object.entries(qadFields).some(([k, v]) => before.fields[k] !== v);
+          const differs = !before || Object.entries(roleFields).some(([k, v]) => (before.fields[k] ?? null) !== v);
           if (!differs) continue;
-          await ctx.qad.updateBusinessRelation(role, link.qadKey, qadFields);
+          await ctx.qad.updateBusinessRelation(role, link.qadKey, roleFields);
           written += 1;
           const current = await ctx.qad.get(role, link.qadKey);
           if (current) {
             hashes.push({ object: role, key: link.qadKey, hash: qadRecordHash(current.fields) });
-            newLinks.push({ object: role, qadKey: link.qadKey, salesforceId: change.recordId, lastHash: contentHash(accountRecordFor(role, link.qadKey, current.fields, ctx.mappings.account)) });
+            newLinks.push({ object: role, qadKey: link.qadKey, salesforceId: change.recordId, lastHash: contentHash(accountRecordFor(role, link.qadKey, current.fields, ctx.mappings[role])) });
           }
         }
         if (written === 0) {
