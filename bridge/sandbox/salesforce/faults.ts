@@ -40,9 +40,10 @@ export class FaultInjector {
     return this.rules.map(({ remaining, ...rule }) => ({ ...rule, count: remaining }));
   }
 
+  /** A rule without a path prefix hits the REST API only; the token endpoint is faulted by naming it. */
   private matches(rule: ActiveRule, method: string, path: string): boolean {
     if (rule.remaining <= 0) return false;
-    if (rule.pathPrefix && !path.startsWith(rule.pathPrefix)) return false;
+    if (rule.pathPrefix ? !path.startsWith(rule.pathPrefix) : !path.startsWith('/services/data/')) return false;
     if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) return false;
     return true;
   }

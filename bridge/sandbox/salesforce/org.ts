@@ -223,9 +223,12 @@ export class SimulatedOrg {
     }
     if (path === '/services/oauth2/token' && method === 'POST') {
       this.control.count('oauth');
-      const fault = this.faults.take(method, path);
       await this.delay(method, path);
-      if (fault && fault.error.statusCode >= 500) return send(res, errorAnswer(fault.error));
+      const fault = this.faults.take(method, path);
+      if (fault) {
+        this.control.count('faults');
+        return send(res, errorAnswer(fault.error));
+      }
       const answer = this.oauth.token(new URLSearchParams(body.toString('utf8')), req.headers.authorization);
       return send(res, json(answer.status, answer.body, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' }));
     }

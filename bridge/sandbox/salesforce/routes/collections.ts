@@ -65,6 +65,13 @@ function recordType(record: Record<string, unknown>): string {
   return type;
 }
 
+function typedObject(ctx: OrgContext, record: Record<string, unknown>) {
+  const type = recordType(record);
+  const def = ctx.catalog.object(type);
+  if (!def) throw new SalesforceApiError(400, 'INVALID_TYPE', `sObject type '${type}' is not supported.`);
+  return def;
+}
+
 /**
  * Runs one operation per record in a single transaction. Each record is isolated by a savepoint;
  * with allOrNone a single failure rolls back everything and the innocent records say so.
@@ -107,7 +114,7 @@ export function collectionRoutes(ctx: OrgContext): Route[] {
           records.length,
           (tx, i) => {
             const record = records[i] as Record<string, unknown>;
-            const def = objectOrThrow(ctx, recordType(record));
+            const def = typedObject(ctx, record);
             const id = tx.insert(def.name, record);
             return { id, success: true, errors: [] };
           },
@@ -128,7 +135,7 @@ export function collectionRoutes(ctx: OrgContext): Route[] {
           records.length,
           (tx, i) => {
             const record = records[i] as Record<string, unknown>;
-            const def = objectOrThrow(ctx, recordType(record));
+            const def = typedObject(ctx, record);
             const raw = idValue(record);
             const id = typeof raw === 'string' ? normalizeId(raw) : null;
             if (id === null) throw new SalesforceApiError(400, 'MALFORMED_ID', `Id: missing or malformed id: ${String(raw)}`, ['Id']);

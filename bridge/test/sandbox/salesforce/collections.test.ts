@@ -47,8 +47,9 @@ describe('simulated org: sObject Collections', () => {
   it('creates, updates, retrieves and deletes collections', async () => {
     const created = await f.api('POST', '/composite/sobjects', {
       allOrNone: false,
-      records: [{ attributes: { type: 'Account' }, Name: 'Mixed A' }, { attributes: { type: 'Contact' }, LastName: 'Mixed C' }, { attributes: { type: 'Contact' } }],
+      records: [{ attributes: { type: 'Account' }, Name: 'Mixed A' }, { attributes: { type: 'Contact' }, LastName: 'Mixed C' }, { attributes: { type: 'Contact' } }, { attributes: { type: 'Widget__c' }, Name: 'w' }],
     });
+    expect(created.body[3].errors[0].statusCode).toBe('INVALID_TYPE');
     expect(created.body[0]).toEqual({ id: expect.stringMatching(/^001/), success: true, errors: [] });
     expect(created.body[1].id).toMatch(/^003/);
     expect(created.body[2]).toEqual({ success: false, errors: [expect.objectContaining({ statusCode: 'REQUIRED_FIELD_MISSING' })] });

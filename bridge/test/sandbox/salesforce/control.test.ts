@@ -57,6 +57,14 @@ describe('sandbox start and the org control surface over HTTP', () => {
     expect(((await post.json()) as Array<{ errorCode: string }>)[0]?.errorCode).toBe('SERVER_UNAVAILABLE');
     expect(await (await control('GET', '/counters')).json()).toEqual({ faults: 3, limits: 1, query: 3, 'sobject-create': 1 });
     expect(await (await control('GET', '/faults')).json()).toEqual([]);
+
+    await control('POST', '/faults', { kind: 503 });
+    const d = sandbox.description.salesforce;
+    const tokenForm = new URLSearchParams({ grant_type: 'client_credentials', client_id: d.clientId, client_secret: d.clientSecret });
+    expect((await fetch(`${d.loginUrl}/services/oauth2/token`, { method: 'POST', body: tokenForm })).status).toBe(200);
+    expect((await api('/limits/')).status).toBe(503);
+    await control('POST', '/faults', { kind: 503, pathPrefix: '/services/oauth2/token' });
+    expect((await fetch(`${d.loginUrl}/services/oauth2/token`, { method: 'POST', body: tokenForm })).status).toBe(503);
   });
 
   it('expires tokens, sets the allowance and moves the clock over HTTP', async () => {
