@@ -56,6 +56,12 @@ function safeCause(error: unknown, code: string | undefined): Error {
 
 /** One HTTP exchange, nothing more: retry, auth and budget live in the transport around it. */
 export async function sendOnce(req: WireRequest, describe: string): Promise<WireResponse> {
+  // undici's own header/body timeouts tick at about one second; an abort signal is exact and covers
+  // the whole exchange, body included.
+  const deadline = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+  const timedOut = (): NetworkError =>
+    new NetworkError(`Timed out after ${req.timeoutMs} ms on ${describe}`, false, { errorCode: 'ETIMEDOUT' });
   let response: Dispatcher.ResponseData;
   try {
     response = await request(req.url, {
@@ -65,10 +71,11 @@ export async function sendOnce(req: WireRequest, describe: string): Promise<Wire
       dispatcher: req.dispatcher,
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
-      signal: req.signal,
+      signal,
     });
   } catch (error) {
     if (req.signal?.aborted) throw error;
+    if (deadline.aborted) throw timedOut();
     const code = errorCodeOf(error);
     throw new NetworkError(
       `Network failure on ${describe}${code ? ` (${code})` : ''}`,
@@ -80,6 +87,8 @@ export async function sendOnce(req: WireRequest, describe: string): Promise<Wire
   try {
     text = await response.body.text();
   } catch (error) {
+    if (req.signal?.aborted) throw error;
+    if (deadline.aborted) throw timedOut();
     const code = errorCodeOf(error);
     throw new NetworkError(`Network failure reading the answer to ${describe}${code ? ` (${code})` : ''}`, false, {
       cause: safeCause(error, code),

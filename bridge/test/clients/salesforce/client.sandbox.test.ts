@@ -136,6 +136,30 @@ describe('retry policy', () => {
     expect(observe('UNABLE_TO_LOCK_ROW per record', rig.counters())).toEqual({ oauth: 1, 'collections-upsert': 2, faults: 1 });
   });
 
+  it('repeats a read that timed out, but not a create that may have landed', async () => {
+    rig = await startRig(watch, {}, { requestTimeoutMs: 100 });
+    rig.org.control.insert('Account', accounts(2));
+    await rig.client.login();
+    rig.org.control.addFault({ kind: 'latency', latencyMs: 600, count: 1, pathPrefix: `${api(rig)}/query` });
+    const rows = [];
+    for await (const row of rig.client.query('SELECT Id FROM Account')) rows.push(row);
+    expect(rows).toHaveLength(2);
+    expect(rig.delays).toEqual([75]);
+    rig.org.control.addFault({ kind: 'latency', latencyMs: 600, count: 1, method: 'POST', pathPrefix: `${api(rig)}/sobjects/Account` });
+    const landed = new Promise<void>((resolve) => {
+      rig!.org.events.on('change', (change) => {
+        if (change.changeType === 'CREATE' && change.fields.Name === 'Slow create') resolve();
+      });
+    });
+    const error = await watch.failure(rig.client.create('Account', { Name: 'Slow create' }));
+    expect(error).toMatchObject({ code: 'SF_ERR_NETWORK', errorCode: 'ETIMEDOUT', beforeSend: false });
+    expect(rig.delays).toEqual([75]);
+    await landed;
+    // the server finished the create the client gave up on: a blind retry would have made a duplicate
+    expect(rig.org.control.query("SELECT Id FROM Account WHERE Name = 'Slow create'")).toHaveLength(1);
+    expect(observe('timeouts: read repeated, create not', rig.counters())).toEqual({ oauth: 1, query: 2, 'sobject-create': 1 });
+  });
+
   it('retries a refused connection with backoff and then reports a network error', async () => {
     rig = await startRig(watch);
     const closed = await startRig(watch);
