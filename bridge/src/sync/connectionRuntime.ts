@@ -45,6 +45,8 @@ export interface ConnectionRuntimeOptions {
   lockMs?: number;
   /** one bridge per SQLite file: running jobs and the lease left by a killed process are taken back at start */
   singleInstance?: boolean;
+  /** streams the config starts paused (or disabled) */
+  initiallyPaused?: StreamName[];
 }
 
 /** the order the worker loop visits streams in: links before the work that needs them */
@@ -53,7 +55,7 @@ const STREAM_ORDER: StreamName[] = ['qad-customers', 'qad-suppliers', 'qad-items
 export class ConnectionRuntime {
   readonly connectionId: string;
   readonly streams: ReadonlyMap<string, SyncStream>;
-  readonly #o: Required<Omit<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses'>> & Pick<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses'>;
+  readonly #o: Required<Omit<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses' | 'initiallyPaused'>> & Pick<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses'>;
   readonly #paused = new Set<StreamName>();
   readonly #runner: JobRunner;
   readonly #replayer: Replayer;
@@ -94,6 +96,7 @@ export class ConnectionRuntime {
       ...options,
     };
     this.connectionId = options.connectionId;
+    for (const stream of options.initiallyPaused ?? []) this.#paused.add(stream);
     this.#mirroredStatuses = new Set(options.mirroredStatuses ?? ALL_AUDIT_STATUSES);
     const orders = { ...sfOrdersStream, batchSize: this.#o.concurrency };
     const list: SyncStream[] = [qadBusinessRelationStream('customer'), qadBusinessRelationStream('supplier'), qadItemsStream, qadContactsStream, sfAccountsStream, orders];

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { SalesforceClient } from '../clients/salesforce/index.js';
+import { connectionSecrets, loadMappings, type BridgeConfig, type ConnectionConfig } from '../config/index.js';
+import { ConnectionSecrets, CredentialVault, loadKeyring } from '../credentials/index.js';
+import type { Logger } from '../logger.js';
+import { openStore, type Store } from '../store/index.js';
+import type { StreamName } from './api.js';
+import type { ConnectionRuntimeOptions } from './connectionRuntime.js';
+import { pubSubConsumerFactory, type PubSubSettings } from './consumerFactory.js';
+import { SyncEngine } from './engine.js';
+import { mappingSetFrom } from './mapping.js';
+import type { QadPort } from './ports.js';
+import { KyselySyncStore } from './storeAdapter.js';
+
+/** builds the connection's QAD client from its config and decrypted secrets (see qadPort.ts) */
+export type QadPortFactory = (connection: ConnectionConfig, secrets: Readonly<Record<string, string>>, options: { sandboxMode: boolean; logger: Logger }) => Promise<QadPort & { close?(): Promise<void> }>;
+
+export interface ComposeOptions {
+  config: BridgeConfig;
+  /** folder of the config file; relative paths in it are resolved from here */
+  baseDir: string;
+  env?: NodeJS.ProcessEnv;
+  logger: Logger;
+  qadPortFactory: QadPortFactory;
+  /** per connection id: how to reach Pub/Sub (the sandbox's TLS certificate, for instance) */
+  pubsub?: Record<string, PubSubSettings>;
+  /** overrides for tests and the demo (intervals, retry, worker id) */
+  runtime?: Partial<Omit<ConnectionRuntimeOptions, 'connectionId' | 'salesforce' | 'qad' | 'store' | 'mappings' | 'logger'>>;
+  /** DATABASE_URL wins over the config file's store section */
+  databaseUrl?: string;
+  /** PostgreSQL schema to work in (tests) */
+  databaseSchema?: string;
+}
+
+export interface ComposedBridge {
+  store: Store;
+  engine: SyncEngine;
+  salesforce: Map<string, SalesforceClient>;
+  qad: Map<string, QadPort & { close?(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** the connection config as stored: everything but the secrets, which the vault keeps */
+function withoutSecrets(connection: ConnectionConfig): Record<string, unknown> {
+  const { clientSecret: _s, ...salesforce } = connection.salesforce;
+  const { password: _p, clientSecret: _c, token: _t, ...qad } = connection.qad;
+  return { ...connection, salesforce, qad };
+}
+
+/**
+ * The composition root: config file → store (migrated) → secrets sealed into the credential vault
+ * → clients → engine. Secrets leave the config only into the vault; the clients are built from
+ * what the vault opens, so the running bridge has one source of credentials.
+ */
+export async function composeBridge(options: ComposeOptions): Promise<ComposedBridge> {
+  const { config, logger } = options;
+  const env = options.env ?? process.env;
+  const keyring = loadKeyring({ env, sandboxMode: config.sandboxMode });
+  const url = options.databaseUrl ?? env.DATABASE_URL?.trim() ?? config.store.url;
+  const store = await openStore({
+    ...(url ? { url } : { file: path.resolve(options.baseDir, config.store.file) }),
+    ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+    logger,
+  });
+  const opened: Array<{ close(): Promise<void> }> = [];
+  try {
+    await store.migrateToLatest();
+    const secrets = new ConnectionSecrets(store, new CredentialVault(keyring));
+    const catalog = loadMappings(path.resolve(options.baseDir, config.mappingsDir));
+    const syncStore = new KyselySyncStore(store.db, store.dialect);
+    const runtimes: ConnectionRuntimeOptions[] = [];
+    const salesforceClients = new Map<string, SalesforceClient>();
+    const qadPorts = new Map<string, QadPort & { close?(): Promise<void> }>();
+    for (const [index, connection] of config.connections.entries()) {
+      const existing = await store.connections.get(connection.id);
+      if (existing) await store.connections.updateConfig(connection.id, withoutSecrets(connection), connection.name);
+      else await store.connections.create({ id: connection.id, name: connection.name, config: withoutSecrets(connection) });
+      await secrets.save(connection.id, connectionSecrets(connection, index, { env, baseDir: options.baseDir }));
+      const opened_ = await secrets.load(connection.id);
+      const clog = logger.child({ connectionId: connection.id });
+      const salesforce = new SalesforceClient(
+        {
+          loginUrl: connection.salesforce.loginUrl,
+          clientId: connection.salesforce.clientId,
+          clientSecret: opened_['salesforce.clientSecret']!,
+          apiVersion: connection.salesforce.apiVersion,
+          sandboxMode: config.sandboxMode,
+          apiReserve: connection.salesforce.apiReserve,
+          bulkThreshold: connection.salesforce.bulkThreshold,
+        },
+        { logger: clog },
+      );
+      opened.push(salesforce);
+      salesforceClients.set(connection.id, salesforce);
+      const qad = await options.qadPortFactory(connection, opened_, { sandboxMode: config.sandboxMode, logger: clog });
+      if (qad.close) opened.push({ close: () => qad.close!() });
+      qadPorts.set(connection.id, qad);
+      const pubsub = options.pubsub?.[connection.id] ?? (connection.salesforce.pubsubEndpoint ? { endpoint: connection.salesforce.pubsubEndpoint } : undefined);
+      const paused = Object.entries(connection.streams)
+        .filter(([, s]) => s?.paused || s?.enabled === false)
+        .map(([name]) => name as StreamName);
+      runtimes.push({
+        connectionId: connection.id,
+        salesforce,
+        qad,
+        store: syncStore,
+        mappings: mappingSetFrom(catalog.select(connection.mappings)),
+        logger: clog.child({ component: 'sync' }),
+        pollIntervalMs: connection.schedule.qadPollSeconds * 1000,
+        heartbeatIntervalMs: connection.schedule.heartbeatSeconds * 1000,
+        mirrorIntervalMs: connection.schedule.auditMirrorSeconds * 1000,
+        maxAttempts: connection.retry.maxAttempts,
+        retry: { maxRetries: connection.retry.maxAttempts, baseDelayMs: connection.retry.baseDelayMs, maxDelayMs: connection.retry.maxDelayMs, factor: 2, jitter: 0.5 },
+        concurrency: connection.concurrency.qad,
+        singleInstance: store.dialect === 'sqlite',
+        initiallyPaused: paused,
+        ...(pubsub ? { consumerFactory: pubSubConsumerFactory(pubsub, salesforce, clog) } : {}),
+        ...options.runtime,
+      });
+    }
+    const engine = new SyncEngine(syncStore, runtimes, logger.child({ component: 'engine' }));
+    return {
+      store,
+      engine,
+      salesforce: salesforceClients,
+      qad: qadPorts,
+      async close() {
+        await engine.stop();
+        for (const o of opened.reverse()) await o.close().catch(() => undefined);
+        await store.destroy();
+      },
+    };
+  } catch (error) {
+    for (const o of opened.reverse()) await o.close().catch(() => undefined);
+    await store.destroy();
+    throw error;
+  }
+}
