@@ -1,0 +1,10 @@
+export { bridgeConfigSchema, parseBridgeConfig, loadBridgeConfig, resolveSecret, connectionSecrets, STREAM_NAMES } from './bridgeConfig.js';
+export type { BridgeConfig, BridgeConfigInput, ConnectionConfig, SecretRef, SecretResolution } from './bridgeConfig.js';
+export { mappingFileSchema, fieldMappingSchema, fieldKind, writesToQad, writesToSalesforce, OWNERSHIPS, QAD_MAPPED_OBJECTS } from './mappingSchema.js';
+export type { MappingFile, FieldMappingSpec, Ownership, QadMappedObject, FieldKind } from './mappingSchema.js';
+export { MappingCatalog, loadMappings, parseMappingFile } from './mappings.js';
+export { mapQadToSalesforce, mapSalesforceToQad, salesforceOwnedFields, waitingOnLink } from './applyMapping.js';
+export type { QadRecordLike, MissingLink, SalesforceWrite } from './applyMapping.js';
+export { checkMappingAgainstDescribe, assertMappingsMatchOrg, fieldLengths } from './describeCheck.js';
+export type { DescribeField, SObjectDescribeLike } from './describeCheck.js';
+export { formatZodProblems, formatPath } from './zodProblems.js';
