@@ -1,12 +1,9 @@
-import { qadRecordHash } from './hash.js';
 import type { StreamName } from './api.js';
-import type { QadObject, QadPort } from './ports.js';
+import type { QadListObject, QadPort, QadRecord } from './ports.js';
 import type { SyncStore } from './storePort.js';
 
-type PolledObject = Exclude<QadObject, 'salesOrder'>;
-
 /** business relations first: contacts need their Account linked, orders need both */
-export const POLL_ORDER: ReadonlyArray<{ object: PolledObject; stream: StreamName }> = [
+export const POLL_ORDER: ReadonlyArray<{ object: QadListObject; stream: StreamName }> = [
   { object: 'customer', stream: 'qad-customers' },
   { object: 'supplier', stream: 'qad-suppliers' },
   { object: 'item', stream: 'qad-items' },
@@ -26,57 +23,60 @@ export interface PollOptions {
   store: SyncStore;
   clock: () => number;
   maxAttempts: number;
-  /** streams that are paused are not polled (their checkpoints stay where they are) */
+  /** streams that are paused are not polled (their cursors stay where they are) */
   isPaused: (stream: StreamName) => boolean;
-  /** ignore watermarks and record hashes: re-read and re-queue everything (backfill) */
+  /** re-read and re-queue every record, changed or not (backfill) */
   full?: boolean;
   onProgress?: (object: string, read: number) => void;
 }
 
-function watermarkStream(object: string): string {
-  return `qad-watermark:${object}`;
+function cursorName(object: string): string {
+  return `qad-cursor:${object}`;
 }
 
 /**
- * One QAD poll: reads each object (from its watermark where the tenant filters by modified date),
- * queues a job for every record whose content hash differs from the last one seen, and only then
- * records that hash and advances the watermark, so a crash mid-poll re-reads rather than loses.
+ * One QAD poll: for each object, the QAD client's change detection yields the changed records;
+ * each becomes a durable job, and only then does the poll record their hashes and the engine
+ * advance the cursor, so a crash mid-poll re-reads rather than loses.
  */
 export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
   const { connectionId, qad, store, clock } = options;
   const runId = new Date(clock()).toISOString();
   const result: PollResult = { runId, read: 0, queued: 0, byObject: {} };
+  const enqueue = async (stream: StreamName, object: string, record: QadRecord): Promise<void> => {
+    await store.enqueue({
+      connectionId,
+      stream,
+      key: record.key,
+      payload: record,
+      payloadHash: qad.recordHash(record),
+      correlationId: `qad:${object}:${record.key}:${runId}`.slice(0, 80),
+      maxAttempts: options.maxAttempts,
+      runAt: new Date(clock()).toISOString(),
+    });
+  };
   for (const { object, stream } of POLL_ORDER) {
     if (options.isPaused(stream)) continue;
     const counts = { read: 0, queued: 0 };
     result.byObject[object] = counts;
-    const useWatermark = !options.full && (qad.hasWatermark?.(object) ?? false);
-    const since = useWatermark ? await store.getCheckpoint(connectionId, watermarkStream(object)) : null;
-    let newest = since;
-    for await (const record of qad.list(object, since ? { modifiedSince: since } : {})) {
-      counts.read += 1;
-      options.onProgress?.(object, counts.read);
-      const hash = qadRecordHash(record.fields);
-      const known = options.full ? null : await store.getRecordHash(connectionId, object, record.key);
-      if (known !== hash) {
-        await store.enqueue({
-          connectionId,
-          stream,
-          key: record.key,
-          payload: record,
-          payloadHash: hash,
-          correlationId: `qad:${object}:${record.key}:${runId}`,
-          maxAttempts: options.maxAttempts,
-          runAt: new Date(clock()).toISOString(),
-        });
-        await store.saveRecordHash(connectionId, object, record.key, hash);
-        counts.queued += 1;
+    if (options.full) {
+      for await (const page of qad.readAll(object)) {
+        for (const record of page) await enqueue(stream, object, record);
+        counts.read += page.length;
+        counts.queued += page.length;
+        options.onProgress?.(object, counts.read);
       }
-      const modified = record.modifiedAt ?? (typeof record.fields.modifiedAt === 'string' ? record.fields.modifiedAt : undefined);
-      if (modified && (newest === null || modified > newest)) newest = modified;
-    }
-    if (useWatermark && newest && newest !== since) {
-      await store.saveCheckpoint(connectionId, watermarkStream(object), newest, new Date(clock()).toISOString());
+    } else {
+      const cursor = await store.getCheckpoint(connectionId, cursorName(object));
+      const poll = qad.poll(object, cursor);
+      for await (const page of poll) {
+        for (const record of page) await enqueue(stream, object, record);
+        counts.queued += page.length;
+        options.onProgress?.(object, counts.queued);
+      }
+      const finished = await poll.finish();
+      counts.read = finished.scanned;
+      if (finished.cursor && finished.cursor !== cursor) await store.saveCheckpoint(connectionId, cursorName(object), finished.cursor, new Date(clock()).toISOString());
     }
     result.read += counts.read;
     result.queued += counts.queued;

@@ -41,27 +41,38 @@ export interface QadSalesOrderLine {
 
 export interface QadSalesOrderInput {
   /** the Salesforce order id the deterministic QAD order number is derived from */
-  sourceId: string;
+  salesforceOrderId: string;
+  /** the customer code (without its shared set) */
   customerCode: string;
-  sharedSet?: string;
-  domain?: string;
   poNumber?: string;
-  orderDate?: string;
-  dueDate?: string;
-  currency?: string;
+  /** YYYY-MM-DD */
+  orderDate: string;
+  dueDate: string;
+  currency: string;
   lines: QadSalesOrderLine[];
 }
 
+/** one change-detection run over one QAD object (the QAD client's poll) */
+export interface QadPollRun extends AsyncIterable<QadRecord[]> {
+  readonly mode: 'watermark' | 'hash';
+  /** records the hashes of what was read and hands back the next cursor; call only once the records are queued */
+  finish(): Promise<{ cursor: string | null; changed: number; scanned: number }>;
+}
+
+export type QadListObject = Exclude<QadObject, 'salesOrder'>;
+
 export interface QadPort {
-  /** every record of the object (or those modified since the watermark, where the tenant can filter) */
-  list(object: Exclude<QadObject, 'salesOrder'>, options?: { modifiedSince?: string }): AsyncIterable<QadRecord>;
-  get(object: Exclude<QadObject, 'salesOrder'>, key: string): Promise<QadRecord | null>;
+  /** the records of the object changed since the cursor (watermark) or since their last stored hash */
+  poll(object: QadListObject, cursor: string | null): QadPollRun;
+  /** every record of the object, changed or not (backfill) */
+  readAll(object: QadListObject): AsyncIterable<QadRecord[]>;
+  get(object: QadListObject, key: string): Promise<QadRecord | null>;
   /** writes only the given canonical fields of a customer or supplier */
-  updateBusinessRelation(object: 'customer' | 'supplier', key: string, fields: Record<string, unknown>): Promise<void>;
+  updateBusinessRelation(object: 'customer' | 'supplier', key: string, fields: Record<string, unknown>): Promise<unknown>;
   /** idempotent: the same sourceId always yields the same order, never a second one */
   createSalesOrder(order: QadSalesOrderInput): Promise<{ orderNumber: string }>;
-  /** whether the profile has a modified-date watermark for the object */
-  hasWatermark?(object: Exclude<QadObject, 'salesOrder'>): boolean;
+  /** the hash change detection compares (so a write the bridge made itself is not seen as a change) */
+  recordHash(record: QadRecord): string;
 }
 
 /** a decoded change event as the Pub/Sub consumer hands it over (E's ChangeEvent satisfies it) */

@@ -1,4 +1,4 @@
-import { contentHash, qadRecordHash } from '../hash.js';
+import { contentHash } from '../hash.js';
 import { salesforceOwnedFields } from '../../config/index.js';
 import { flattenCompoundFields, mapSalesforceToQad } from '../mapping.js';
 import { failedFrom, type JobOutcome, type LinkUpdate, type RecordHashUpdate, type SyncStream } from '../stream.js';
@@ -62,7 +62,7 @@ export const sfAccountsStream: SyncStream = {
           written += 1;
           const current = await ctx.qad.get(role, link.qadKey);
           if (current) {
-            hashes.push({ object: role, key: link.qadKey, hash: qadRecordHash(current.fields) });
+            hashes.push({ object: role, key: link.qadKey, hash: ctx.qad.recordHash(current) });
             newLinks.push({ object: role, qadKey: link.qadKey, salesforceId: change.recordId, lastHash: contentHash(accountRecordFor(role, link.qadKey, current.fields, ctx.mappings[role])) });
           }
         }

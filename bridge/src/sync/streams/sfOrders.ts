@@ -97,22 +97,30 @@ async function runOne(orderId: string, ctx: StreamContext): Promise<JobOutcome> 
   if (missing.length > 0) {
     return { kind: 'waiting', waitingOn: missing[0]!.wait, message: `not linked to QAD yet: ${missing.map((m) => m.text).join(', ')}`, ...base };
   }
-  const [sharedSet, customerCode] = splitKey(account!.qadKey);
+  const [, customerCode] = splitKey(account!.qadKey);
+  let currency = 'USD';
+  try {
+    const customer = await ctx.qad.get(account!.object === 'supplier' ? 'supplier' : 'customer', account!.qadKey);
+    if (typeof customer?.fields.currency === 'string' && customer.fields.currency !== '') currency = customer.fields.currency;
+  } catch (error) {
+    return failedFrom(error, base);
+  }
+  const orderDate = (order.EffectiveDate ?? new Date().toISOString()).slice(0, 10);
   const input: QadSalesOrderInput = {
-    sourceId: orderId,
+    salesforceOrderId: orderId,
     customerCode,
-    ...(sharedSet ? { sharedSet } : {}),
     ...(order.PoNumber ? { poNumber: order.PoNumber } : {}),
-    ...(order.EffectiveDate ? { orderDate: order.EffectiveDate } : {}),
-    ...(order.EndDate ? { dueDate: order.EndDate } : {}),
-    lines: lines.map((line, i) => {
-      const [domain, itemCode] = splitKey(itemKeys[i]!);
-      void domain;
-      return { line: i + 1, itemCode, quantity: Number(line.Quantity), unitPrice: Number(line.UnitPrice), ...(line.ServiceDate ? { dueDate: line.ServiceDate } : {}) };
-    }),
+    orderDate,
+    dueDate: (order.EndDate ?? orderDate).slice(0, 10),
+    currency,
+    lines: lines.map((line, i) => ({
+      line: i + 1,
+      itemCode: splitKey(itemKeys[i]!)[1],
+      quantity: Number(line.Quantity),
+      unitPrice: Number(line.UnitPrice),
+      ...(line.ServiceDate ? { dueDate: line.ServiceDate.slice(0, 10) } : {}),
+    })),
   };
-  const [domain] = splitKey(itemKeys[0] ?? '');
-  if (domain) input.domain = domain;
   let orderNumber: string;
   try {
     orderNumber = (await ctx.qad.createSalesOrder(input)).orderNumber;
