@@ -113,7 +113,8 @@ export class KeyedTable<T> {
   }
 
   set(key: string, row: T): void {
-    if (!this.#rows.has(key)) this.#sorted = null;
+    // A replaced row object must replace its slot in the sorted view as well.
+    if (this.#rows.get(key) !== row) this.#sorted = null;
     this.#rows.set(key, row);
   }
 

@@ -104,7 +104,8 @@ const numbering = {
   /** so_nbr is x(8) in the classic schema */
   numberLength: z.number().int().min(4).max(20).default(8),
   defaultSite: z.string().min(1).nullable().default(null),
-  headerDefaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /** tenant setup data every header needs (site, daybook set, empty child collections...) */
+  headerDefaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown())])).default({}),
 };
 
 const restSalesOrder = z
@@ -124,6 +125,9 @@ const restSalesOrder = z
     lineFields: fieldMap,
     duplicateCodes: z.array(z.string()).default(['2041']),
     duplicateMessagePattern: z.string().default('already exists'),
+    /** codes the line commit answers when the line number is taken */
+    duplicateLineCodes: z.array(z.string()).default(['1210']),
+    dateFormat: z.enum(['iso-midnight-utc', 'date']).default('iso-midnight-utc'),
     ...numbering,
   })
   .strict();
@@ -164,6 +168,7 @@ const qxtendSalesOrder = z
     lineRecord: z.string().min(1).default('salesOrderDetail'),
     query: qxtendQuery,
     lineElement: z.string().min(1).default('salesOrderDetail'),
+    dateFormat: z.enum(['iso-midnight-utc', 'date']).default('date'),
     headerFields: fieldMap,
     lineFields: fieldMap,
     ...numbering,
