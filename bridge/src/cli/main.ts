@@ -7,6 +7,7 @@ import { CliUsageError, type CliCommand, type CliIo } from './command.js';
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   sandbox: { summary: 'start the simulated Salesforce org, Pub/Sub bus and QAD tenant; print one JSON line', load: async () => (await import('./commands/sandbox.js')).sandboxCommand },
+  demo: { summary: 'seeded sandbox + bridge on SQLite: sync, activate orders, print a summary (--json)', load: async () => (await import('./commands/demo.js')).demoCommand },
   bench: { summary: 'run every bridge/bench/*.bench.ts and print the results (--json)', load: async () => (await import('./commands/bench.js')).benchCommand },
 };
 

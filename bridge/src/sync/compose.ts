@@ -30,6 +30,8 @@ export interface ComposeOptions {
   databaseUrl?: string;
   /** PostgreSQL schema to work in (tests) */
   databaseSchema?: string;
+  /** called once the store is open and migrated, before any client is built */
+  onStoreOpen?: (store: Store) => void;
 }
 
 export interface ComposedBridge {
@@ -65,6 +67,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
   const opened: Array<{ close(): Promise<void> }> = [];
   try {
     await store.migrateToLatest();
+    options.onStoreOpen?.(store);
     const secrets = new ConnectionSecrets(store, new CredentialVault(keyring));
     const catalog = loadMappings(path.resolve(options.baseDir, config.mappingsDir));
     const syncStore = new KyselySyncStore(store.db, store.dialect);
