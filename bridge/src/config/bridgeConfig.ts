@@ -36,7 +36,7 @@ const streamSettings = z.strictObject({
   paused: z.boolean().default(false),
 });
 
-const connectionSchema = z.strictObject({
+export const connectionSchema = z.strictObject({
   ...comment,
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
     error: 'must be 1-63 lower-case letters, digits, - or _, starting with a letter or digit. Fix: e.g. "acme-prod"',

@@ -105,6 +105,10 @@ describe.each(storeTargetNames())('repositories on %s', (name) => {
     expect(page3.rows.map((e) => e.eventId)).toEqual(['ev-4', 'ev-2', 'ev-0']);
     const failedInWindow = await store.audit.search({ status: 'Failed', from: '2026-01-05T10:00:03.000Z', to: '2026-01-05T10:00:12.000Z' });
     expect(failedInWindow.rows.map((e) => e.eventId)).toEqual(['ev-9', 'ev-6', 'ev-3']);
+    // bounds written without milliseconds or in another offset mean the same instants
+    const sameWindow = await store.audit.search({ status: 'Failed', from: '2026-01-05T11:00:03+01:00', to: '2026-01-05T10:00:12Z' });
+    expect(sameWindow.rows.map((e) => e.eventId)).toEqual(['ev-9', 'ev-6', 'ev-3']);
+    await expect(store.audit.search({ from: 'yesterday' })).rejects.toMatchObject({ code: 'BRIDGE_ERR_VALIDATION' });
     expect((await store.audit.search({ correlationId: 'corr-1' })).rows.map((e) => e.eventId)).toEqual(['ev-3', 'ev-2']);
 
     expect(await store.audit.updateStatus('ev-3', 'Replayed', { requestedBy: '005X' })).toBe(true);

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../errors.js';
 import type { AuditEventsTable } from '../schema.js';
 import { chunk, isoAt, type RepositoryContext } from './context.js';
 
@@ -106,6 +107,16 @@ function toEvent(row: Row): AuditEvent {
 
 const MAX_PAGE = 500;
 
+/**
+ * Stored instants are `toISOString()` text, compared as strings; a bound written another way
+ * ("...T10:05:00Z", "+02:00") must be brought to the same form or the comparison is lexical nonsense.
+ */
+function normalizeInstant(value: string, name: string): string {
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) throw new ValidationError(`${name} must be an ISO-8601 date-time, e.g. 2026-01-05T10:00:00Z`);
+  return new Date(parsed).toISOString();
+}
+
 export function auditRepository(ctx: RepositoryContext): AuditRepository {
   const { db } = ctx;
 
@@ -187,8 +198,8 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
       if (filter.object !== undefined) base = base.where('object', '=', filter.object);
       if (filter.status !== undefined) base = base.where('status', '=', filter.status);
       if (filter.correlationId !== undefined) base = base.where('correlation_id', '=', filter.correlationId);
-      if (filter.from !== undefined) base = base.where('occurred_at', '>=', filter.from);
-      if (filter.to !== undefined) base = base.where('occurred_at', '<', filter.to);
+      if (filter.from !== undefined) base = base.where('occurred_at', '>=', normalizeInstant(filter.from, 'from'));
+      if (filter.to !== undefined) base = base.where('occurred_at', '<', normalizeInstant(filter.to, 'to'));
       const [rows, total] = await Promise.all([
         base.select(columns).orderBy('occurred_at', 'desc').orderBy('seq', 'desc').limit(limit).offset(offset).execute(),
         base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),

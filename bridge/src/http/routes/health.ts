@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorBodySchema } from '../schemas.js';
+
+/**
+ * Unauthenticated probes: liveness says the process answers; readiness says it can do its job
+ * (store reachable, engine loaded); metrics is the Prometheus scrape.
+ */
+const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  const startedAt = Date.now();
+
+  fastify.get(
+    '/health',
+    {
+      schema: {
+        tags: ['probes'],
+        summary: 'Liveness',
+        response: { 200: z.object({ status: z.literal('ok'), uptimeSeconds: z.number() }), 503: errorBodySchema },
+      },
+    },
+    async () => ({ status: 'ok' as const, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }),
+  );
+
+  const readiness = z.object({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.object({ store: z.enum(['ok', 'unreachable']), engine: z.enum(['ready', 'starting']) }),
+  });
+
+  fastify.get(
+    '/ready',
+    { schema: { tags: ['probes'], summary: 'Readiness: store reachable and engine loaded', response: { 200: readiness, 503: readiness } } },
+    async (request, reply) => {
+      let store: 'ok' | 'unreachable' = 'ok';
+      try {
+        await fastify.store.ping();
+      } catch (error) {
+        request.log.warn({ err: { message: (error as Error).message } }, 'store ping failed');
+        store = 'unreachable';
+      }
+      const engine = fastify.engine.isReady() ? ('ready' as const) : ('starting' as const);
+      const ready = store === 'ok' && engine === 'ready';
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { store, engine } });
+    },
+  );
+
+  fastify.get(
+    '/metrics',
+    { schema: { tags: ['probes'], summary: 'Prometheus metrics', response: { 200: z.string(), 500: errorBodySchema } } },
+    async (_request, reply) => {
+      const text = await fastify.metricsRegistry.metrics();
+      return reply.type(fastify.metricsRegistry.contentType).send(text);
+    },
+  );
+};
+
+export default healthRoutes;
