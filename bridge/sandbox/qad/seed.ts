@@ -32,13 +32,15 @@ const CITIES = [
 
 /**
  * A large, deterministic customer set for paging and change-detection tests and the demo. Codes
- * are `<prefix><n>` zero-padded to fit the 8-character EE customer code.
+ * are `<prefix><n>` zero-padded to fit the 8-character EE customer code; modified dates are one
+ * second apart, ending at `modifiedAt`, the way a tenant's history accumulates.
  */
 export function generateCustomers(count: number, options: { sharedSet: string; prefix?: string; modifiedAt: string; currency?: string }): QadSeed['customers'] {
   const prefix = options.prefix ?? 'G';
   const width = Math.max(1, 8 - prefix.length);
   if (String(count).length > width) throw new RangeError(`${count} customers do not fit in ${width}-digit codes after prefix "${prefix}"`);
   const out: QadSeed['customers'] = [];
+  const end = Date.parse(options.modifiedAt);
   for (let i = 1; i <= count; i += 1) {
     const n = String(i).padStart(width, '0');
     const [city, state, zip] = CITIES[i % CITIES.length]!;
@@ -58,7 +60,7 @@ export function generateCustomers(count: number, options: { sharedSet: string; p
       currency: options.currency ?? 'USD',
       creditTerms: i % 3 === 0 ? '60D' : '30D',
       active: i % 50 !== 0,
-      modifiedAt: options.modifiedAt,
+      modifiedAt: new Date(end - (count - i) * 1000).toISOString(),
     });
   }
   return out;

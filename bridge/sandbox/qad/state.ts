@@ -96,6 +96,9 @@ export class TenantState {
   /** entity paths (below the context root) that this tenant does not serve */
   readonly hiddenPaths = new Set<string>();
   readonly counters = new Map<string, number>();
+  /** tenant calls being served now, and the most at once since the last counter reset */
+  inFlight = 0;
+  maxInFlight = 0;
   faults: FaultSettings = { latencyMs: 0, failNext: null, orderFailAfterStep: null };
 
   constructor(readonly clock: SandboxClock) {}
@@ -110,11 +113,12 @@ export class TenantState {
   }
 
   counterSnapshot(): Record<string, number> {
-    return Object.fromEntries([...this.counters.entries()].sort());
+    return { ...Object.fromEntries([...this.counters.entries()].sort()), maxInFlight: this.maxInFlight };
   }
 
   resetCounters(): void {
     this.counters.clear();
+    this.maxInFlight = this.inFlight;
   }
 
   loadSeed(seed: QadSeed): void {

@@ -117,6 +117,11 @@ export async function startSimulatedQadTenant(options: QadTenantOptions = {}): P
       write(res, await handleControl(control, ctx));
       return;
     }
+    state.inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    res.once('close', () => {
+      state.inFlight -= 1;
+    });
     if (state.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, state.faults.latencyMs));
     const failNext = state.faults.failNext;
     if (failNext && failNext.count > 0 && !failNext.kinds) {
