@@ -1,7 +1,7 @@
 import type { RunningSandbox } from '../../sandbox/start.js';
 import type { WorldCounts } from './converge.js';
 
-const NOT_CALLS = new Set(['unauthorized', 'forbidden', 'faulted', 'notFound']);
+const NOT_CALLS = new Set(['unauthorized', 'forbidden', 'faulted', 'notFound', 'total', 'maxInFlight']);
 
 function sum(values: Iterable<number>): number {
   let total = 0;

@@ -18,6 +18,12 @@ export interface SalesforcePort {
   /** a plain insert; never retried by the client, so callers check for an existing row first */
   create(sobject: string, fields: SObjectRecord): Promise<unknown>;
   budget(): { used: number; max: number; remaining: number } | null;
+  /** Bulk API 2.0 ingest: a handful of calls for any number of rows, where a plain insert would take one each */
+  bulkIngest?(
+    sobject: string,
+    operation: 'insert',
+    records: SObjectRecord[],
+  ): Promise<{ successful: number; failed: Array<{ record: Record<string, string>; error: { statusCode: string; message: string } }>; unprocessed: Array<Record<string, unknown>> }>;
 }
 
 export type QadObject = 'customer' | 'supplier' | 'item' | 'contact' | 'salesOrder';

@@ -3,6 +3,9 @@ import { mapQadToSalesforce } from '../mapping.js';
 import { failedFrom, type JobOutcome, type SyncStream } from '../stream.js';
 import { upsertPrepared } from './upsertBatch.js';
 
+/** below this many new entries single inserts are cheaper than a Bulk job (about six calls) */
+const BULK_ENTRY_THRESHOLD = 10;
+
 function listPrice(record: QadRecord): number {
   const value = Number(record.fields.listPrice);
   return Number.isFinite(value) && value >= 0 ? value : 0;
@@ -44,8 +47,21 @@ export const qadItemsStream: SyncStream = {
         }
       }
       const missing = written.filter((w) => !existing.has(w.id));
-      for (const w of missing) {
-        await ctx.salesforce.create('PricebookEntry', { Pricebook2Id: pricebookId, Product2Id: w.id, UnitPrice: listPrice(w.item.job.payload as QadRecord), IsActive: true });
+      const entries = missing.map((w) => ({ Pricebook2Id: pricebookId, Product2Id: w.id, UnitPrice: listPrice(w.item.job.payload as QadRecord), IsActive: true }));
+      if (entries.length >= BULK_ENTRY_THRESHOLD && ctx.salesforce.bulkIngest) {
+        const result = await ctx.salesforce.bulkIngest('PricebookEntry', 'insert', entries);
+        const notCreated = new Map<string, string>();
+        for (const f of result.failed) notCreated.set(f.record.Product2Id ?? '', `${f.error.statusCode}: ${f.error.message}`);
+        for (const u of result.unprocessed) notCreated.set(String(u.Product2Id ?? ''), 'not processed by the Bulk API job');
+        if (notCreated.size > 0) {
+          return outcomes.map((o, i): JobOutcome => {
+            const id = o.salesforceRecordId ?? '';
+            const reason = notCreated.get(id);
+            return reason ? { kind: 'failed', code: 'BRIDGE_ERR_PRICEBOOK_ENTRY', message: `standard price book entry not created: ${reason}`, retryable: true, sourceId: jobs[i]!.key, salesforceRecordId: id } : o;
+          });
+        }
+      } else {
+        for (const entry of entries) await ctx.salesforce.create('PricebookEntry', entry);
       }
     } catch (error) {
       // the product is written but cannot be ordered yet: report the job failed (retryable) so the
