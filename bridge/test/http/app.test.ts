@@ -6,6 +6,8 @@ import { Counter, Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionSecrets, CredentialVault, loadKeyring } from '../../src/credentials/index.js';
 import { NotFoundError } from '../../src/errors.js';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { openStore, type AuditAppend, type Store } from '../../src/store/index.js';
 import type { ConnectionRuntimeStatus, EngineApi, ReplayOutcome, StreamName } from '../../src/sync/api.js';
@@ -67,12 +69,13 @@ describe('bridge HTTP service', () => {
   let server: RunningServer;
   let registry: Registry;
   let storeDestroyedAfterStop: boolean | null;
+  let logLines: string[];
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mlc-http-'));
     store = await openStore({ file: path.join(dir, 'bridge.sqlite') });
     await store.migrateToLatest();
-    await store.connections.create({ id: 'acme', name: 'Acme', config: { salesforce: { loginUrl: 'https://acme.my.salesforce.com', clientId: 'cid' }, qad: { baseUrl: 'https://q', profile: 'adaptive-rest' }, settings: {} } });
+    await store.connections.create({ id: 'acme', name: 'Acme', config: { id: 'acme', name: 'Acme', salesforce: { loginUrl: 'https://acme.my.salesforce.com', clientId: 'cid', clientSecret: 'stored-by-mistake' }, qad: { baseUrl: 'https://q', profile: 'adaptive-rest' }, schedule: { qadPollSeconds: 30 } } });
     engine = new RecordingEngine(new Set(['acme']));
     storeDestroyedAfterStop = null;
     const destroy = store.destroy.bind(store);
@@ -83,7 +86,15 @@ describe('bridge HTTP service', () => {
     registry = new Registry();
     new Counter({ name: 'bridge_jobs_succeeded_total', help: 'engine metric registered by the engine', registers: [registry] }).inc(7);
     const vault = new CredentialVault(loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: randomBytes(32).toString('base64') } }));
+    logLines = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
     server = await startServer({
+      logger: createLogger({ level: 'debug' }, sink),
       store,
       engine,
       secrets: new ConnectionSecrets(store, vault),
@@ -179,6 +190,9 @@ describe('bridge HTTP service', () => {
     const list = JSON.parse(listText) as { connections: Array<{ id: string; runtime: unknown }> };
     expect(list.connections.map((c) => c.id)).toEqual(['acme', 'globex']);
     expect(list.connections[0]?.runtime).toMatchObject({ running: true });
+    expect(listText).not.toContain('stored-by-mistake');
+    expect(list.connections[0]).toMatchObject({ settings: { schedule: { qadPollSeconds: 30 } } });
+    expect(list.connections[1]).toMatchObject({ settings: { schedule: { qadPollSeconds: 60 }, concurrency: { salesforce: 4, qad: 2 } } });
 
     // at rest: sealed, and the engine's path decrypts
     const rawDb = readFileSync(path.join(dir, 'bridge.sqlite'));
@@ -267,6 +281,24 @@ describe('bridge HTTP service', () => {
       ['resumeStream', 'acme', 'sf-orders'],
       ['runNow', 'acme'],
     ]);
+  });
+
+  it('keeps the bearer token and posted secrets out of the logs', async () => {
+    await call('GET', '/v1/audit');
+    await call('GET', '/v1/audit', undefined, 'a-wrong-token-that-is-long');
+    await call('POST', '/v1/connections', {
+      id: 'initech',
+      name: 'Initech',
+      salesforce: { loginUrl: 'https://initech.my.salesforce.com', clientId: 'c', clientSecret: SF_SECRET },
+      qad: { baseUrl: 'https://q', profile: 'adaptive-rest', token: QAD_PASSWORD },
+    });
+    await server.close();
+    const logs = logLines.join('');
+    expect(logs).toContain('"url":"/v1/audit"');
+    expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain('a-wrong-token-that-is-long');
+    expect(logs).not.toContain(SF_SECRET);
+    expect(logs).not.toContain(QAD_PASSWORD);
   });
 
   it('keeps internal text out of 5xx answers', async () => {

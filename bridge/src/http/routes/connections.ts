@@ -29,23 +29,31 @@ function splitSecrets(body: CreateConnectionBody): { config: Record<string, unkn
     if (typeof qad[key] === 'string') secrets[`qad.${key}`] = qad[key] as string;
     delete qad[key];
   }
-  const { id: _id, name: _name, salesforce: _sf, qad: _qad, ...settings } = body;
-  return { config: { salesforce, qad, settings }, secrets };
+  // Same shape the composition root stores for connections from the config file: the connection
+  // config minus its secrets, so both kinds of connection read back alike.
+  return { config: { ...body, salesforce, qad }, secrets };
 }
 
 /** What callers see: the stored config with `"set"` where a secret exists, never the secret. */
 function toView(record: ConnectionRecord, markers: Record<string, 'set'>, runtime: ConnectionRuntimeStatus | undefined): ConnectionView {
-  const config = record.config as { salesforce?: Record<string, unknown>; qad?: Record<string, unknown>; settings?: Record<string, unknown> };
+  const { id: _id, name: _name, salesforce: storedSalesforce, qad: storedQad, ...settings } = record.config as Record<string, unknown>;
+  const config = { salesforce: storedSalesforce as Record<string, unknown> | undefined, qad: storedQad as Record<string, unknown> | undefined };
   const salesforce = { ...(config.salesforce ?? {}) } as ConnectionView['salesforce'];
   const qad = { ...(config.qad ?? {}) } as ConnectionView['qad'];
-  for (const key of SECRET_FIELDS.salesforce) if (markers[`salesforce.${key}`]) salesforce[key] = 'set';
-  for (const key of SECRET_FIELDS.qad) if (markers[`qad.${key}`]) qad[key] = 'set';
+  for (const key of SECRET_FIELDS.salesforce) {
+    delete (salesforce as Record<string, unknown>)[key];
+    if (markers[`salesforce.${key}`]) salesforce[key] = 'set';
+  }
+  for (const key of SECRET_FIELDS.qad) {
+    delete (qad as Record<string, unknown>)[key];
+    if (markers[`qad.${key}`]) qad[key] = 'set';
+  }
   return {
     id: record.id,
     name: record.name,
     salesforce,
     qad,
-    settings: config.settings ?? {},
+    settings,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     runtime: runtime
