@@ -229,3 +229,18 @@ export function connectionSecrets(connection: ConnectionConfig, index: number, o
   }
   return secrets;
 }
+
+export const ENV_API_TOKEN = 'ML_CONNECTOR_API_TOKEN';
+
+/**
+ * The admin API's bearer token: ML_CONNECTOR_API_TOKEN when set (so a deployment can rotate it
+ * without editing the file), else the config's `http.apiToken`. Short tokens are refused.
+ */
+export function apiTokenFrom(config: BridgeConfig, options: SecretResolution = {}): string {
+  const env = options.env ?? process.env;
+  const token = env[ENV_API_TOKEN]?.trim() || resolveSecret(config.http.apiToken, 'http.apiToken', options);
+  if (token.length < 16) {
+    throw new ConfigError('the API token is too short', [`http.apiToken: the token must be at least 16 characters. Fix: set ${ENV_API_TOKEN} to a long random value, e.g. the output of: openssl rand -hex 24`]);
+  }
+  return token;
+}

@@ -1,4 +1,4 @@
-export { bridgeConfigSchema, connectionSchema, parseBridgeConfig, loadBridgeConfig, resolveSecret, connectionSecrets, STREAM_NAMES } from './bridgeConfig.js';
+export { bridgeConfigSchema, connectionSchema, parseBridgeConfig, loadBridgeConfig, resolveSecret, connectionSecrets, apiTokenFrom, ENV_API_TOKEN, STREAM_NAMES } from './bridgeConfig.js';
 export type { BridgeConfig, BridgeConfigInput, ConnectionConfig, SecretRef, SecretResolution } from './bridgeConfig.js';
 export { mappingFileSchema, fieldMappingSchema, fieldKind, writesToQad, writesToSalesforce, OWNERSHIPS, QAD_MAPPED_OBJECTS } from './mappingSchema.js';
 export type { MappingFile, FieldMappingSpec, Ownership, QadMappedObject, FieldKind } from './mappingSchema.js';

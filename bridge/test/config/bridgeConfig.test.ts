@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { connectionSecrets, loadBridgeConfig, parseBridgeConfig } from '../../src/config/index.js';
+import { apiTokenFrom, connectionSecrets, loadBridgeConfig, parseBridgeConfig } from '../../src/config/index.js';
 import { ConfigError } from '../../src/errors.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -101,5 +101,12 @@ describe('bridge config', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('takes the API token from the environment first, then the config, and refuses a short one', () => {
+    const config = parseBridgeConfig(example());
+    expect(apiTokenFrom(config, { env: { ML_CONNECTOR_API_TOKEN: 'env-token-0123456789abcdef' } })).toBe('env-token-0123456789abcdef');
+    expect(() => apiTokenFrom(config, { env: {} })).toThrowError(expect.objectContaining({ problems: [expect.stringMatching(/ML_CONNECTOR_API_TOKEN is not set/)] }));
+    expect(() => apiTokenFrom(config, { env: { ML_CONNECTOR_API_TOKEN: 'short' } })).toThrowError(expect.objectContaining({ problems: [expect.stringMatching(/^http\.apiToken: the token must be at least 16 characters/)] }));
   });
 });

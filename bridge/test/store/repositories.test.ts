@@ -115,6 +115,15 @@ describe.each(storeTargetNames())('repositories on %s', (name) => {
     expect(await store.audit.get('ev-3')).toMatchObject({ status: 'Replayed', requestedBy: '005X', mirroredAt: null });
     expect((await store.audit.listUnmirrored(200)).some((e) => e.eventId === 'ev-3')).toBe(true);
     expect(await store.audit.get('nope')).toBeNull();
+
+    await store.audit.append(event(99, { connectionId: 'other', occurredAt: '2026-01-04T00:00:00.000Z' }));
+    expect((await store.audit.listUnmirrored(200, 'other')).map((e) => e.eventId)).toEqual(['ev-99']);
+    expect((await store.audit.listUnmirrored(200, 'c')).some((e) => e.eventId === 'ev-99')).toBe(false);
+    // retention removes only rows already mirrored
+    await store.audit.markMirrored(['ev-99']);
+    expect(await store.audit.purgeMirroredBefore('2026-01-05T10:00:05.000Z')).toBe(5);
+    expect(await store.audit.get('ev-99')).toBeNull();
+    expect(await store.audit.get('ev-3')).not.toBeNull();
   });
 
   it('hands a lease over only once its holder stops renewing it', async () => {

@@ -69,8 +69,8 @@ export interface AuditRepository {
   appendMany(events: readonly AuditAppend[]): Promise<void>;
   get(eventId: string): Promise<AuditEvent | null>;
   search(filter: AuditSearch): Promise<AuditPage>;
-  /** oldest first, at most `limit` (default 200, one sObject Collections call) */
-  listUnmirrored(limit?: number): Promise<AuditEvent[]>;
+  /** oldest first, at most `limit` (default 200, one sObject Collections call); one connection's rows when given, since each mirrors to its own org */
+  listUnmirrored(limit?: number, connectionId?: string): Promise<AuditEvent[]>;
   markMirrored(eventIds: readonly string[], at?: number): Promise<number>;
   /** changes a row's status (e.g. to Replayed) and queues it to be mirrored again */
   updateStatus(eventId: string, status: AuditStatus, extra?: { requestedBy?: string | null; requestedAt?: string | null }): Promise<boolean>;
@@ -207,8 +207,10 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
       return { rows: rows.map(toEvent), total: Number(total.n), limit, offset };
     },
 
-    async listUnmirrored(limit = 200) {
-      const rows = await db.selectFrom('audit_events').select(columns).where('mirrored_at', 'is', null).orderBy('seq').limit(limit).execute();
+    async listUnmirrored(limit = 200, connectionId) {
+      let query = db.selectFrom('audit_events').select(columns).where('mirrored_at', 'is', null);
+      if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
+      const rows = await query.orderBy('seq').limit(limit).execute();
       return rows.map(toEvent);
     },
 
