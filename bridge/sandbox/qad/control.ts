@@ -90,7 +90,8 @@ export async function handleControl(control: QadTenantControl, ctx: RequestConte
         return json(200, { generated: control.generateCustomers(num('customers'), { ...(typeof body.prefix === 'string' ? { prefix: body.prefix } : {}) }) });
       case 'POST edit': {
         const table = String(body.table ?? 'customers') as 'customers';
-        return json(200, { keys: control.editRecords(table, num('count'), { bumpModifiedDate: body.bumpModifiedDate !== false }) });
+        const keys = Array.isArray(body.keys) ? body.keys.map(String) : undefined;
+        return json(200, { keys: control.editRecords(table, num('count'), { bumpModifiedDate: body.bumpModifiedDate !== false, ...(keys ? { keys } : {}) }) });
       }
       case 'GET faults':
         return json(200, control.faults());

@@ -80,6 +80,7 @@ export class QxtendAdapter implements QadAdapter {
       }
     }
     if (missing.length > 0) throw new QadEntityPathMissingError(missing, 'probe');
+    this.logger.debug({ queries: queries.length }, 'QXtend query profiles answer');
   }
 
   #filter(query: QxtendQueryProfile, clauses: string[]): string {
