@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { retryDelayMs, type RandomSource, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
-import { JOB_STATUSES, PENDING_JOB_STATUSES, type JobStatus, type JobsTable, type StoreDatabase } from '../schema.js';
+import { JOB_STATUSES, PENDING_JOB_STATUSES, type JobStatus, type JobsTable } from '../schema.js';
 import { isoAt, type RepositoryContext } from './context.js';
 import { contentHash } from './hash.js';
+import { claimJobRows, type ClaimOptions } from './jobClaim.js';
+
+export type { ClaimOptions };
 
 /**
  * Durable units of work. Producers enqueue (idempotently: the same change is never pending twice),
@@ -55,14 +58,6 @@ export interface EnqueueResult {
   created: boolean;
 }
 
-export interface ClaimOptions {
-  /** how long the claim is held before another worker may take the job over; default 60 s */
-  lockMs?: number;
-  connectionId?: string;
-  /** only these streams (e.g. the ones not paused) */
-  streams?: readonly string[];
-}
-
 export interface FailureInput {
   code: string;
   message: string;
@@ -111,7 +106,6 @@ export const DEFAULT_JOB_RETRY: Readonly<RetryPolicyOptions> = Object.freeze({
   jitter: 0.5,
 });
 export const DEFAULT_MAX_ATTEMPTS = DEFAULT_JOB_RETRY.maxRetries + 1;
-const DEFAULT_LOCK_MS = 60_000;
 const MAX_ERROR_MESSAGE = 4_000;
 
 type Row = Selectable<JobsTable>;
@@ -144,35 +138,6 @@ function toJob(row: Row): JobRecord {
 export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOptions): JobsRepository {
   const { db } = ctx;
   const random = options.random ?? Math.random;
-
-  function claimable(now: string) {
-    return (eb: ExpressionBuilder<StoreDatabase, 'jobs'>) =>
-      eb.and([
-        eb.or([
-          eb.and([eb('jobs.status', '=', 'queued'), eb('jobs.next_run_at', '<=', now)]),
-          eb.and([eb('jobs.status', '=', 'running'), eb('jobs.locked_until', '<', now)]),
-          eb.and([eb('jobs.status', '=', 'waiting'), eb('jobs.next_run_at', 'is not', null), eb('jobs.next_run_at', '<=', now)]),
-        ]),
-        // Per-key order: a change never overtakes an earlier pending change to the same record.
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('jobs as earlier')
-              .select('earlier.id')
-              .whereRef('earlier.connection_id', '=', 'jobs.connection_id')
-              .whereRef('earlier.stream', '=', 'jobs.stream')
-              .whereRef('earlier.key', '=', 'jobs.key')
-              .whereRef('earlier.id', '<>', 'jobs.id')
-              .where((inner) =>
-                inner.or([
-                  inner.and([inner('earlier.status', '=', 'running'), inner('earlier.locked_until', '>=', now)]),
-                  inner.and([inner('earlier.status', '=', 'queued'), inner('earlier.id', '<', inner.ref('jobs.id'))]),
-                ]),
-              ),
-          ),
-        ),
-      ]);
-  }
 
   return {
     async enqueue(input) {
@@ -223,55 +188,7 @@ export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOp
     },
 
     async claim(limit, workerId, claimOptions = {}) {
-      if (limit <= 0) return [];
-      const nowMs = ctx.now();
-      const now = isoAt(nowMs);
-      const lockedUntil = isoAt(nowMs + (claimOptions.lockMs ?? DEFAULT_LOCK_MS));
-      if (claimOptions.streams && claimOptions.streams.length === 0) return [];
-
-      const candidates = (executor: Kysely<StoreDatabase>) => {
-        let query = executor.selectFrom('jobs').select('jobs.id').where(claimable(now));
-        if (claimOptions.connectionId !== undefined) query = query.where('jobs.connection_id', '=', claimOptions.connectionId);
-        if (claimOptions.streams) query = query.where('jobs.stream', 'in', [...claimOptions.streams]);
-        return query.orderBy('jobs.next_run_at').orderBy('jobs.id').limit(limit);
-      };
-
-      const takeOver = {
-        status: 'running' as const,
-        locked_by: workerId,
-        locked_until: lockedUntil,
-        waiting_on: null,
-        updated_at: now,
-      };
-
-      let rows: Row[];
-      if (ctx.dialect === 'postgres') {
-        // Two statements in one transaction: the row locks taken by SKIP LOCKED are held until
-        // commit, so a concurrent claimer passes over exactly the rows this one is taking.
-        rows = await db.transaction().execute(async (trx) => {
-          const locked = await candidates(trx).forUpdate().skipLocked().execute();
-          if (locked.length === 0) return [];
-          return trx
-            .updateTable('jobs')
-            .set((eb) => ({ ...takeOver, attempt: eb('attempt', '+', 1) }))
-            .where(
-              'id',
-              'in',
-              locked.map((row) => row.id),
-            )
-            .returningAll()
-            .execute();
-        });
-      } else {
-        // SQLite has a single writer; one UPDATE ... RETURNING is atomic without a read-then-write
-        // window (and avoids upgrading a read lock, which SQLite answers with SQLITE_BUSY).
-        rows = await db
-          .updateTable('jobs')
-          .set((eb) => ({ ...takeOver, attempt: eb('attempt', '+', 1) }))
-          .where('id', 'in', candidates(db))
-          .returningAll()
-          .execute();
-      }
+      const rows = await claimJobRows(ctx, limit, workerId, claimOptions);
       return rows.map(toJob).sort((a, b) => (a.nextRunAt ?? '').localeCompare(b.nextRunAt ?? '') || Number(a.id) - Number(b.id));
     },
 
