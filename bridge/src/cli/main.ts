@@ -6,6 +6,12 @@ import { CliUsageError, type CliCommand, type CliIo } from './command.js';
  * and `--help` should answer without loading any of them.
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  start: { summary: 'run the bridge service (engine + HTTP API) from a config file', load: async () => (await import('./commands/start.js')).startCommand },
+  sync: { summary: 'one pass: poll QAD, run every due job, mirror the audit, exit (--once)', load: async () => (await import('./commands/sync.js')).syncCommand },
+  backfill: { summary: 'full re-read of QAD into Salesforce with a progress bar', load: async () => (await import('./commands/backfill.js')).backfillCommand },
+  replay: { summary: 'replay one audited attempt by its Bridge_Event_Id__c', load: async () => (await import('./commands/replay.js')).replayCommand },
+  connections: { summary: 'list configured connections, their jobs and stored credentials', load: async () => (await import('./commands/connections.js')).connectionsCommand },
+  ping: { summary: 'check every credential and permission against the real systems; print what to fix', load: async () => (await import('./commands/ping.js')).pingCommand },
   sandbox: { summary: 'start the simulated Salesforce org, Pub/Sub bus and QAD tenant; print one JSON line', load: async () => (await import('./commands/sandbox.js')).sandboxCommand },
   demo: { summary: 'seeded sandbox + bridge on SQLite: sync, activate orders, print a summary (--json)', load: async () => (await import('./commands/demo.js')).demoCommand },
   bench: { summary: 'run every bridge/bench/*.bench.ts and print the results (--json)', load: async () => (await import('./commands/bench.js')).benchCommand },

@@ -19,30 +19,40 @@ export const SANDBOX_CONNECTION_ID = 'sandbox';
  * A bridge config for the sandbox: sandbox mode (loopback http, literal secrets, development master
  * key), one connection pairing the simulated org with the simulated tenant.
  */
-export function sandboxBridgeConfig(endpoints: SandboxEndpoints, options: { storeFile: string; pollSeconds?: number; maxAttempts?: number; baseDelayMs?: number }): BridgeConfig {
+export function sandboxBridgeConfig(endpoints: SandboxEndpoints, options: SandboxConfigOptions): BridgeConfig {
+  return parseBridgeConfig(sandboxConfigInput(endpoints, options), 'sandbox bridge config');
+}
+
+export interface SandboxConfigOptions {
+  storeFile: string;
+  pollSeconds?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  httpPort?: number;
+}
+
+/** the config file's JSON for a sandbox (what `ml-connector start --config` reads) */
+export function sandboxConfigInput(endpoints: SandboxEndpoints, options: SandboxConfigOptions): Record<string, unknown> {
   const qad = endpoints.qad;
   if (!qad) throw new Error('the sandbox description has no qad part; the QAD tenant did not start');
-  return parseBridgeConfig(
-    {
+  return {
       version: 1,
       sandboxMode: true,
       store: { file: options.storeFile },
-      http: { host: '127.0.0.1', port: 0, apiToken: 'sandbox-api-token-not-secret' },
+      http: { host: '127.0.0.1', port: options.httpPort ?? 0, apiToken: 'sandbox-api-token-not-secret' },
       mappingsDir: DEFAULT_MAPPINGS_DIR,
       connections: [
         {
           id: SANDBOX_CONNECTION_ID,
           name: 'Sandbox org and tenant',
-          salesforce: { loginUrl: endpoints.salesforce.loginUrl, clientId: endpoints.salesforce.clientId, clientSecret: endpoints.salesforce.clientSecret, apiVersion: endpoints.salesforce.apiVersion, apiReserve: 0 },
+          salesforce: { loginUrl: endpoints.salesforce.loginUrl, clientId: endpoints.salesforce.clientId, clientSecret: endpoints.salesforce.clientSecret, apiVersion: endpoints.salesforce.apiVersion, apiReserve: 0, ...(endpoints.pubsub ? { pubsubEndpoint: endpoints.pubsub.endpoint } : {}) },
           qad: { baseUrl: qad.baseUrl, profile: qad.profile, domain: qad.workspace.domain, entity: qad.workspace.entity, username: qad.username, password: qad.password, clientId: qad.clientId },
           schedule: { qadPollSeconds: options.pollSeconds ?? 3600, heartbeatSeconds: 10, auditMirrorSeconds: 1 },
           retry: { maxAttempts: options.maxAttempts ?? 4, baseDelayMs: options.baseDelayMs ?? 200, maxDelayMs: 2_000 },
           concurrency: { salesforce: 4, qad: 4 },
         },
       ],
-    },
-    'sandbox bridge config',
-  );
+  };
 }
 
 export function sandboxPubSub(endpoints: SandboxEndpoints): PubSubSettings | undefined {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SalesforceClient } from '../clients/salesforce/index.js';
 import { connectionSecrets, loadMappings, type BridgeConfig, type ConnectionConfig } from '../config/index.js';
@@ -37,6 +38,9 @@ export interface ComposeOptions {
 export interface ComposedBridge {
   store: Store;
   engine: SyncEngine;
+  secrets: ConnectionSecrets;
+  /** closes the clients only (for when the HTTP app's onClose already stopped the engine and the store) */
+  closeClients(): Promise<void>;
   salesforce: Map<string, SalesforceClient>;
   qad: Map<string, QadPort & { close?(): Promise<void> }>;
   close(): Promise<void>;
@@ -71,6 +75,9 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
     const secrets = new ConnectionSecrets(store, new CredentialVault(keyring));
     const catalog = loadMappings(path.resolve(options.baseDir, config.mappingsDir));
     const syncStore = new KyselySyncStore(store.db, store.dialect);
+    // a private CA for the Pub/Sub endpoint (the sandbox's self-made certificate); the config file has no key for it yet
+    const caFile = env.ML_CONNECTOR_PUBSUB_CA_FILE?.trim();
+    const pubsubCa = caFile ? readFileSync(path.resolve(options.baseDir, caFile), 'utf8') : undefined;
     const runtimes: ConnectionRuntimeOptions[] = [];
     const salesforceClients = new Map<string, SalesforceClient>();
     const qadPorts = new Map<string, QadPort & { close?(): Promise<void> }>();
@@ -98,7 +105,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
       const qad = await options.qadPortFactory(connection, opened_, { sandboxMode: config.sandboxMode, logger: clog });
       if (qad.close) opened.push({ close: () => qad.close!() });
       qadPorts.set(connection.id, qad);
-      const pubsub = options.pubsub?.[connection.id] ?? (connection.salesforce.pubsubEndpoint ? { endpoint: connection.salesforce.pubsubEndpoint } : undefined);
+      const pubsub = options.pubsub?.[connection.id] ?? (connection.salesforce.pubsubEndpoint ? { endpoint: connection.salesforce.pubsubEndpoint, ...(pubsubCa ? { tls: { caCertificatePem: pubsubCa } } : {}) } : undefined);
       const paused = Object.entries(connection.streams)
         .filter(([, s]) => s?.paused || s?.enabled === false)
         .map(([name]) => name as StreamName);
@@ -122,14 +129,19 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
       });
     }
     const engine = new SyncEngine(syncStore, runtimes, logger.child({ component: 'engine' }));
+    const closeClients = async (): Promise<void> => {
+      for (const o of opened.splice(0).reverse()) await o.close().catch(() => undefined);
+    };
     return {
       store,
       engine,
+      secrets,
+      closeClients,
       salesforce: salesforceClients,
       qad: qadPorts,
       async close() {
         await engine.stop();
-        for (const o of opened.reverse()) await o.close().catch(() => undefined);
+        await closeClients();
         await store.destroy();
       },
     };

@@ -5,6 +5,7 @@ import type { ConnectionRuntimeStatus, StreamName, StreamState } from './api.js'
 import { ALL_AUDIT_STATUSES, mirrorAuditOnce } from './auditMirror.js';
 import { createChangeIntake } from './changeIntake.js';
 import { sendHeartbeat } from './heartbeat.js';
+import { contentHash } from './hash.js';
 import { JobRunner } from './jobRunner.js';
 import type { MappingSet } from './mapping.js';
 import { pollQadOnce, type PollResult } from './poller.js';
@@ -286,6 +287,59 @@ export class ConnectionRuntime {
     return count;
   }
 
+  /**
+   * Orders activated while no subscription was listening (first start, or events aged out) are
+   * found by query and queued; the order stream skips any that already carry their QAD number.
+   */
+  async catchUpOrders(): Promise<number> {
+    if (this.isPaused('sf-orders')) return 0;
+    let count = 0;
+    const now = this.#now();
+    for await (const row of this.#o.salesforce.query<{ Id: string }>("SELECT Id FROM Order WHERE Status = 'Activated' AND QAD_Sales_Order_Number__c = null")) {
+      await this.#o.store.enqueue({
+        connectionId: this.connectionId,
+        stream: 'sf-orders',
+        key: row.Id,
+        payload: { orderId: row.Id },
+        payloadHash: contentHash({ orderId: row.Id }),
+        correlationId: `catch-up:${row.Id}`,
+        maxAttempts: this.#o.maxAttempts,
+        runAt: now,
+      });
+      count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * One pass without the loop (for `sync --once` and `backfill`): poll QAD, catch up orders and
+   * pending replay requests, run every due job until none is left, mirror the audit, heartbeat.
+   */
+  async runOnce(options: { full?: boolean; onProgress?: (object: string, read: number) => void; onDrained?: (processed: number) => void } = {}): Promise<{ poll: PollResult; processed: number; pending: number }> {
+    const { store, clock, leaseMs, workerId } = this.#o;
+    const lease = `connection:${this.connectionId}`;
+    if (this.#o.singleInstance) await store.release(null, new Date(8.64e15).toISOString());
+    const held = await store.acquireLease(lease, workerId, this.#o.singleInstance ? new Date(8.64e15).toISOString() : this.#now(), new Date(clock() + leaseMs * 10).toISOString());
+    if (!held) throw Object.assign(new Error(`another bridge instance holds connection ${this.connectionId}; stop it or wait for its lease to expire`), { code: 'BRIDGE_ERR_LEASE_HELD' });
+    try {
+      const poll = await this.pollNow({ ...(options.full ? { full: true } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      await this.catchUpOrders().catch((error: unknown) => this.#recordError('sf-orders', error));
+      await this.replayPendingRequests().catch((error: unknown) => this.#recordError('replay-requests', error));
+      let processed = 0;
+      for (;;) {
+        const n = await this.drainOnce();
+        processed += n;
+        options.onDrained?.(processed);
+        if (n === 0) break;
+      }
+      await this.mirrorNow();
+      await this.heartbeatNow();
+      return { poll, processed, pending: await store.pendingCount(this.connectionId) };
+    } finally {
+      await store.releaseLease(lease, workerId);
+    }
+  }
+
   async #tryLease(): Promise<boolean> {
     const { store, clock, leaseMs, workerId } = this.#o;
     const now = clock();
@@ -337,6 +391,7 @@ export class ConnectionRuntime {
       this.#consumer = this.#o.consumerFactory(wrapped, this.replayCheckpoints());
       await this.#consumer.start();
     }
+    await this.catchUpOrders().catch((error: unknown) => this.#recordError('sf-orders', error));
     await this.replayPendingRequests().catch((error: unknown) => this.#recordError('replay-requests', error));
   }
 
