@@ -38,7 +38,7 @@ export async function loadBridge(args: CliArgs, io: CliIo, extra: Partial<Compos
     onStoreOpen: (store) => {
       syncStore = new KyselySyncStore(store.db, store.dialect);
     },
-    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(syncStore!, {})(connection, secrets, ctx),
+    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(syncStore!, { env: io.env })(connection, secrets, ctx),
     ...extra,
   });
   return { bridge, config, logger };
