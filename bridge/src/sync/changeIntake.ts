@@ -48,6 +48,7 @@ export function createChangeIntake(options: ChangeIntakeOptions): EventHandler &
     counts,
     async onChanges(changes: ChangeEvent[]): Promise<void> {
       for (const change of changes) {
+        options.logger.debug({ entity: change.entityName, changeType: change.changeType, recordIds: change.recordIds, changedFields: change.changedFields, origin: change.changeOrigin }, 'change event');
         if (isOwnChange(change.changeOrigin)) {
           counts.ownWritesSkipped += 1;
           continue;

@@ -158,6 +158,10 @@ export class ConnectionRuntime {
     return this.#consumer?.live?.() ?? false;
   }
 
+  cdcStats(): unknown {
+    return this.#consumer?.stats?.() ?? null;
+  }
+
   isPaused(stream: StreamName): boolean {
     return this.#paused.has(stream);
   }

@@ -29,7 +29,10 @@ export function pubSubConsumerFactory(settings: PubSubSettings, salesforce: PubS
         topics: [CDC_TOPICS.account, CDC_TOPICS.order, CDC_TOPICS.replay],
         maxInFlight: settings.maxInFlight ?? 100,
         resyncFields: { ...RESYNC_FIELDS, Account: [...new Set([...(RESYNC_FIELDS.Account ?? []), ...extraResyncFields])] },
-        startFrom: settings.startFrom ?? 'LATEST',
+        // a first subscription starts at the oldest retained event rather than "now": a change made
+        // between the bridge's start and the subscription taking effect is then not lost. What it
+        // replays is safe: own writes are passed over, and both streams compare with current state.
+        startFrom: settings.startFrom ?? 'EARLIEST',
       },
       {
         auth: salesforce,
@@ -50,6 +53,7 @@ export function pubSubConsumerFactory(settings: PubSubSettings, salesforce: PubS
       start: () => consumer.start(),
       stop: () => consumer.stop(),
       live: () => consumer.stats().every((topic) => topic.state === 'live'),
+      stats: () => consumer.stats(),
     };
   };
 }

@@ -134,6 +134,8 @@ export interface EventConsumer {
   stop(): Promise<void>;
   /** true once every topic is subscribed and delivering */
   live?(): boolean;
+  /** per-topic counters of the consumer, for status and diagnosis */
+  stats?(): unknown;
 }
 
 /** builds the connection's Pub/Sub consumer around the engine's handler and checkpoint store */

@@ -12,6 +12,11 @@ export interface AccountChangePayload {
 
 const ROLES = ['customer', 'supplier'] as const;
 
+/** QAD character fields have no null: a field cleared in Salesforce (or an empty join part) is blank text */
+function qadText(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === null || v === undefined ? '' : v]));
+}
+
 /**
  * Salesforce Account changes (CDC) → the QAD customer and/or supplier behind the Account, only for
  * fields the mapping lets Salesforce own. After the write the QAD record is read back and its hash
@@ -41,7 +46,7 @@ export const sfAccountsStream: SyncStream = {
         continue;
       }
       const flat = flattenCompoundFields(change.fields, change.changedFields);
-      const perRole = new Map(links.map((l) => [l.object, mapSalesforceToQad(ctx.mappings[l.object as (typeof ROLES)[number]], flat.fields, flat.changedFields)]));
+      const perRole = new Map(links.map((l) => [l.object, qadText(mapSalesforceToQad(ctx.mappings[l.object as (typeof ROLES)[number]], flat.fields, flat.changedFields))]));
       const qadFields = Object.assign({}, ...perRole.values()) as Record<string, unknown>;
       if (Object.keys(qadFields).length === 0) {
         outcomes.push({ kind: 'skipped', reason: 'no field Salesforce owns was changed', salesforceRecordId: change.recordId, sourceId: change.recordId });
@@ -56,7 +61,7 @@ export const sfAccountsStream: SyncStream = {
           const roleFields = perRole.get(role) ?? {};
           if (Object.keys(roleFields).length === 0) continue;
           const before = await ctx.qad.get(role, link.qadKey);
-          const differs = !before || Object.entries(roleFields).some(([k, v]) => (before.fields[k] ?? null) !== v);
+          const differs = !before || Object.entries(roleFields).some(([k, v]) => (before.fields[k] ?? '') !== v);
           if (!differs) continue;
           await ctx.qad.updateBusinessRelation(role, link.qadKey, roleFields);
           written += 1;

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { expect } from 'vitest';
+import { captured, removeWorldDirs } from './harness.js';
+
+/**
+ * The leak check of issue 6: every secret any e2e world used (client secrets, QAD passwords,
+ * access tokens) must appear neither in the captured logs nor in a store file written by a run.
+ */
+export async function scanForSecrets(extraText: string[] = []): Promise<void> {
+  const secrets = [...captured.secrets].filter((s) => s.length >= 8);
+  expect(secrets.length).toBeGreaterThan(0);
+  expect(captured.logs.length).toBeGreaterThan(0);
+  const texts: Array<{ where: string; text: string }> = [
+    { where: 'captured logs', text: captured.logs.join('\n') },
+    ...extraText.map((text, i) => ({ where: `child output ${i}`, text })),
+  ];
+  const dirs = new Set<string>();
+  for (const file of captured.files) {
+    dirs.add(dirname(file));
+    for (const candidate of [file, `${file}-wal`]) {
+      if (existsSync(candidate)) texts.push({ where: candidate, text: readFileSync(candidate).toString('latin1') });
+    }
+  }
+  expect(texts.length).toBeGreaterThan(1);
+  for (const { where, text } of texts) {
+    for (const secret of secrets) {
+      expect(text.includes(secret), `a secret (${secret.slice(0, 3)}…) appears in ${where}`).toBe(false);
+    }
+  }
+  await removeWorldDirs(dirs);
+}
