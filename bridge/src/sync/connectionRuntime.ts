@@ -50,6 +50,9 @@ export interface ConnectionRuntimeOptions {
   initiallyPaused?: StreamName[];
 }
 
+/** later than any lock or lease; ISO text compares as text, so this must not be an expanded-year date */
+const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
+
 /** the order the worker loop visits streams in: links before the work that needs them */
 const STREAM_ORDER: StreamName[] = ['qad-customers', 'qad-suppliers', 'qad-items', 'qad-contacts', 'sf-accounts', 'sf-orders'];
 
@@ -322,8 +325,8 @@ export class ConnectionRuntime {
   async runOnce(options: { full?: boolean; onProgress?: (object: string, read: number) => void; onDrained?: (processed: number) => void } = {}): Promise<{ poll: PollResult; processed: number; pending: number }> {
     const { store, clock, leaseMs, workerId } = this.#o;
     const lease = `connection:${this.connectionId}`;
-    if (this.#o.singleInstance) await store.release(null, new Date(8.64e15).toISOString());
-    const held = await store.acquireLease(lease, workerId, this.#o.singleInstance ? new Date(8.64e15).toISOString() : this.#now(), new Date(clock() + leaseMs * 10).toISOString());
+    if (this.#o.singleInstance) await store.release(null, this.#now(), FAR_FUTURE);
+    const held = await store.acquireLease(lease, workerId, this.#o.singleInstance ? FAR_FUTURE : this.#now(), new Date(clock() + leaseMs * 10).toISOString());
     if (!held) throw Object.assign(new Error(`another bridge instance holds connection ${this.connectionId}; stop it or wait for its lease to expire`), { code: 'BRIDGE_ERR_LEASE_HELD' });
     try {
       const poll = await this.pollNow({ ...(options.full ? { full: true } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
@@ -356,9 +359,8 @@ export class ConnectionRuntime {
     const { store } = this.#o;
     if (this.#o.singleInstance) {
       // one bridge per SQLite file: whatever a previous process left running or leased is dead
-      const farFuture = new Date(8.64e15).toISOString();
-      await store.release(null, farFuture);
-      await store.acquireLease(`connection:${this.connectionId}`, this.#o.workerId, farFuture, new Date(this.#o.clock() + this.#o.leaseMs).toISOString());
+      await store.release(null, this.#now(), FAR_FUTURE);
+      await store.acquireLease(`connection:${this.connectionId}`, this.#o.workerId, FAR_FUTURE, new Date(this.#o.clock() + this.#o.leaseMs).toISOString());
     } else {
       await store.release(null, this.#now());
     }

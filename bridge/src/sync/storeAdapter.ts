@@ -222,9 +222,9 @@ export class KyselySyncStore implements SyncStore {
     return Number(result.numUpdatedRows);
   }
 
-  async release(workerId: string | null, now: string): Promise<number> {
+  async release(workerId: string | null, now: string, lockedBefore: string = now): Promise<number> {
     let query = this.db.updateTable('jobs').set({ status: 'queued', locked_by: null, locked_until: null, next_run_at: now, updated_at: now }).where('status', '=', 'running');
-    query = workerId === null ? query.where('locked_until', '<', now) : query.where('locked_by', '=', workerId);
+    query = workerId === null ? query.where('locked_until', '<', lockedBefore) : query.where('locked_by', '=', workerId);
     const result = await query.executeTakeFirst();
     return Number(result.numUpdatedRows);
   }

@@ -93,8 +93,11 @@ export interface SyncStore {
   wait(id: string, attempt: number, waitingOn: string, message: string, now: string): Promise<void>;
   /** moves jobs waiting on any of the keys back to the queue, due now */
   wake(connectionId: string, waitingOn: string[], now: string): Promise<number>;
-  /** running jobs of this worker (or whose lock expired) go back to queued without spending an attempt */
-  release(workerId: string | null, now: string): Promise<number>;
+  /**
+   * Running jobs of this worker, or (workerId null) of any worker whose lock ends before
+   * `lockedBefore` (default now), go back to the queue, due now, without spending an attempt.
+   */
+  release(workerId: string | null, now: string, lockedBefore?: string): Promise<number>;
   pendingCount(connectionId: string, stream?: string): Promise<number>;
   countByStatus(connectionId: string): Promise<Record<JobState, number>>;
 

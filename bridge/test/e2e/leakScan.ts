@@ -10,7 +10,6 @@ import { captured, removeWorldDirs } from './harness.js';
 export async function scanForSecrets(extraText: string[] = []): Promise<void> {
   const secrets = [...captured.secrets].filter((s) => s.length >= 8);
   expect(secrets.length).toBeGreaterThan(0);
-  expect(captured.logs.length).toBeGreaterThan(0);
   const texts: Array<{ where: string; text: string }> = [
     { where: 'captured logs', text: captured.logs.join('\n') },
     ...extraText.map((text, i) => ({ where: `child output ${i}`, text })),
@@ -22,7 +21,8 @@ export async function scanForSecrets(extraText: string[] = []): Promise<void> {
       if (existsSync(candidate)) texts.push({ where: candidate, text: readFileSync(candidate).toString('latin1') });
     }
   }
-  expect(texts.length).toBeGreaterThan(1);
+  // something was written by a run: logs, child output and at least one store file
+  expect(texts.filter((t) => t.text.length > 0).length).toBeGreaterThan(1);
   for (const { where, text } of texts) {
     for (const secret of secrets) {
       expect(text.includes(secret), `a secret (${secret.slice(0, 3)}…) appears in ${where}`).toBe(false);

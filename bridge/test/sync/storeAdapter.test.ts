@@ -70,6 +70,14 @@ describe('KyselySyncStore on the store database', () => {
     expect((await t.sync.claim('c1', 'qad-items', 10, 'w3', '2025-01-01T00:00:06.000Z', LATER)).length).toBe(2);
   });
 
+  it('takes back every running job at start-up of a single-instance bridge, due at once', async () => {
+    await t.sync.enqueue(job('k1', 'h1'));
+    await t.sync.claim('c1', 'qad-items', 10, 'killed', T1, LATER);
+    expect(await t.sync.release(null, T1, '9999-12-31T23:59:59.999Z')).toBe(1);
+    const again = await t.sync.claim('c1', 'qad-items', 10, 'next', T1, LATER);
+    expect(again.map((j) => [j.key, j.attempt])).toEqual([['k1', 0]]);
+  });
+
   it('grants a lease to one holder until it expires', async () => {
     expect(await t.sync.acquireLease('connection:c1', 'a', T0, T1)).toBe(true);
     expect(await t.sync.acquireLease('connection:c1', 'b', T0, LATER)).toBe(false);
