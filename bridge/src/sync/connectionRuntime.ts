@@ -86,7 +86,10 @@ export class ConnectionRuntime {
   constructor(options: ConnectionRuntimeOptions) {
     this.#o = {
       clock: Date.now,
-      workerId: `${hostname()}:${process.pid}:${options.connectionId}`,
+      // a stable identity per host (and instance name), not per process: a bridge restarted after a
+      // crash takes back its own locks and lease at once instead of waiting for them to lapse.
+      // Two instances on one host must set different ML_CONNECTOR_INSTANCE_ID values.
+      workerId: `${hostname()}/${process.env.ML_CONNECTOR_INSTANCE_ID ?? 'default'}/${options.connectionId}`,
       pollIntervalMs: 60_000,
       mirrorIntervalMs: 2_000,
       heartbeatIntervalMs: 30_000,
@@ -362,6 +365,7 @@ export class ConnectionRuntime {
       await store.release(null, this.#now(), FAR_FUTURE);
       await store.acquireLease(`connection:${this.connectionId}`, this.#o.workerId, FAR_FUTURE, new Date(this.#o.clock() + this.#o.leaseMs).toISOString());
     } else {
+      await store.release(this.#o.workerId, this.#now());
       await store.release(null, this.#now());
     }
     this.#stopping = false;

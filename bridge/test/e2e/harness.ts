@@ -13,7 +13,7 @@ import type { ConnectionRuntime } from '../../src/sync/connectionRuntime.js';
 export const SMALL: DemoSize = { customers: 30, suppliers: 10, suppliersAlsoCustomers: 4, items: 20, contacts: 15, orders: 5, linesPerOrder: 2, accountEdits: 3 };
 
 /** every log line and every secret seen by any e2e run in this process, for the leak scan */
-export const captured = { logs: [] as string[], secrets: new Set<string>(), files: new Set<string>() };
+export const captured = { logs: [] as string[], secrets: new Set<string>(), files: new Set<string>(), pgSchemas: new Set<string>() };
 
 export interface World {
   sandbox: RunningSandbox;
@@ -37,13 +37,15 @@ export async function startWorld(size: DemoSize = SMALL): Promise<World> {
   const storeFile = join(dir, 'bridge.sqlite');
   captured.files.add(storeFile);
   const pg = process.env.TEST_DATABASE_URL;
+  const schema = `e2e_${randomBytes(6).toString('hex')}`;
+  if (pg) captured.pgSchemas.add(schema);
   return {
     sandbox,
     endpoints,
     seed,
     dir,
     storeFile,
-    ...(pg ? { databaseUrl: pg, databaseSchema: `e2e_${randomBytes(6).toString('hex')}` } : {}),
+    ...(pg ? { databaseUrl: pg, databaseSchema: schema } : {}),
     async close() {
       await sandbox.close();
       // the store file is scanned for secrets after all tests; the folder is removed by the scan

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import pg from 'pg';
 import { expect } from 'vitest';
 import { captured, removeWorldDirs } from './harness.js';
 
@@ -22,6 +23,25 @@ export async function scanForSecrets(extraText: string[] = []): Promise<void> {
     }
   }
   // something was written by a run: logs, child output and at least one store file
+  const url = process.env.TEST_DATABASE_URL;
+  if (url && captured.pgSchemas.size > 0) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const schema of captured.pgSchemas) {
+        const tables = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [schema]);
+        let dump = '';
+        for (const { table_name } of tables.rows) {
+          const rows = await client.query(`select * from "${schema}"."${table_name}"`);
+          dump += JSON.stringify(rows.rows);
+        }
+        texts.push({ where: `PostgreSQL schema ${schema}`, text: dump });
+        await client.query(`drop schema if exists "${schema}" cascade`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
   expect(texts.filter((t) => t.text.length > 0).length).toBeGreaterThan(1);
   for (const { where, text } of texts) {
     for (const secret of secrets) {
