@@ -374,7 +374,25 @@ export class ConnectionRuntime {
     this.#loop = this.#run();
   }
 
+  /**
+   * Which statuses the org wants in Sync_Audit__c (QAD_Sync_Setting__mdt `Default`,
+   * Mirrored_Statuses__c, semicolon list; blank = all). An org without the record, or a config that
+   * set the list explicitly, keeps what it has.
+   */
+  async loadMirrorSetting(): Promise<void> {
+    if (this.#o.mirroredStatuses) return;
+    try {
+      for await (const row of this.#o.salesforce.query<{ Mirrored_Statuses__c: string | null }>("SELECT Mirrored_Statuses__c FROM QAD_Sync_Setting__mdt WHERE DeveloperName = 'Default' LIMIT 1")) {
+        const list = (row.Mirrored_Statuses__c ?? '').split(';').map((s) => s.trim()).filter(Boolean);
+        if (list.length > 0) this.#mirroredStatuses = new Set(list);
+      }
+    } catch (error) {
+      this.#o.logger.info({ code: (error as { code?: unknown }).code }, 'QAD_Sync_Setting__mdt not readable; mirroring every audit status');
+    }
+  }
+
   async #becomeLeader(): Promise<void> {
+    await this.loadMirrorSetting();
     if (this.#o.consumerFactory && !this.#consumer) {
       const intake = createChangeIntake({
         connectionId: this.connectionId,

@@ -73,6 +73,8 @@ describe('ml-connector CLI', () => {
   it.runIf(startExists)('sandbox --port 0 prints one JSON line with the salesforce part and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<[number | null, string | null]>((resolveExit) => child.on('exit', (code, signal) => resolveExit([code, signal])));
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let stdout = '';
     const line = await new Promise<string>((resolveLine, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -88,7 +90,7 @@ describe('ml-connector CLI', () => {
     expect(description.salesforce.clientSecret).toEqual(expect.any(String));
     child.kill('SIGTERM');
     const [exitCode, signal] = await exited;
-    expect(signal).toBeNull();
-    expect(exitCode).toBe(0);
+    expect(signal, stderr).toBeNull();
+    expect(exitCode, stderr).toBe(0);
   });
 });

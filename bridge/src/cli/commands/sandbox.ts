@@ -59,9 +59,11 @@ export const sandboxCommand: CliCommand = {
   async run(args, io) {
     const port = intArg(args, 'port', 0);
     const seed = await loadSeed(stringArg(args, 'seed'));
+    // listen for the signal before anything starts, so a stop during start-up still closes cleanly
+    const stopped = waitForShutdownSignal();
     const sandbox = await startSandboxProcess({ port, seed });
     io.stdout(`${JSON.stringify(sandboxDescription(sandbox))}\n`);
-    await waitForShutdownSignal();
+    await stopped;
     await sandbox.close();
     return 0;
   },
