@@ -22,8 +22,8 @@ describe('ml-connector demo --json', () => {
     expect(Object.keys(summary.apiCalls as object).sort()).toEqual(['qad', 'salesforce']);
     const numbers = [summary.duplicates, summary.failed, summary.elapsedMs, ...Object.values(summary.qad as object), ...Object.values(summary.salesforce as object), ...Object.values(summary.apiCalls as object)];
     for (const n of numbers) expect(typeof n).toBe('number');
-    const qad = summary.qad as Record<string, number>;
-    const sf = summary.salesforce as Record<string, number>;
+    const qad = summary.qad as Record<"customers" | "suppliers" | "items" | "salesOrders", number>;
+    const sf = summary.salesforce as Record<"accounts" | "products" | "contacts" | "ordersActivated" | "ordersWithQadNumber" | "auditRecords", number>;
     expect(qad.customers).toBeGreaterThanOrEqual(500);
     expect(qad.suppliers).toBeGreaterThanOrEqual(200);
     expect(qad.items).toBeGreaterThanOrEqual(300);

@@ -68,6 +68,38 @@ describe('end to end against the sandbox', () => {
     // and a normal incremental poll finds nothing changed
     const incremental = await runtime.runOnce();
     expect(incremental.poll.queued).toBe(0);
+    // every pass ends with the bridge's status in the org, one row per connection
+    const status = w.sandbox.org.control.query<{ Connection_Id__c: string; Status__c: string; Last_QAD_Poll__c: string | null; API_Requests_Used__c: number | null }>('SELECT Connection_Id__c, Status__c, Last_QAD_Poll__c, API_Requests_Used__c FROM Sync_Bridge_Status__c');
+    expect(status).toHaveLength(1);
+    expect(status[0]).toMatchObject({ Connection_Id__c: 'sandbox', Status__c: 'Running' });
+    expect(status[0]!.Last_QAD_Poll__c).toBeTruthy();
+    expect(status[0]!.API_Requests_Used__c).toBeGreaterThan(0);
+  });
+
+  it('a row left in Replay Requested while the bridge was down is replayed at the next start', async () => {
+    const w = await world();
+    const first = await bridgeFor(w, { maxAttempts: 1 });
+    await first.runtime.runOnce();
+    const control = w.sandbox.org.control;
+    const item = w.sandbox.qad.state.items.sorted()[0]!;
+    // the item's Salesforce write is refused once: its Product2 upsert fails for good (one attempt)
+    control.addFault({ kind: 503, count: 20, pathPrefix: '/services/data/v66.0/composite/sobjects/Product2' });
+    w.sandbox.qad.control.editRecords('items', 1, { keys: [`${item.domain}|${item.itemCode}`], bumpModifiedDate: true });
+    await first.runtime.runOnce();
+    control.clearFaults();
+    const failed = control.query<{ Id: string; Bridge_Event_Id__c: string }>("SELECT Id, Bridge_Event_Id__c FROM Sync_Audit__c WHERE Object__c = 'Product2' AND Status__c = 'Failed'")[0];
+    expect(failed, 'a Failed Product2 row').toBeTruthy();
+    await first.bridge.close();
+    open[0]!.bridge = undefined;
+    // an admin asks for the replay while no bridge runs (what SyncConsoleController.requestReplay does)
+    control.update('Sync_Audit__c', [{ Id: failed!.Id, Status__c: 'Replay Requested', Requested_By__c: w.sandbox.org.integrationUserId }]);
+    const second = await bridgeFor(w, { maxAttempts: 1 });
+    await second.bridge.engine.start();
+    const replayed = await waitUntil('a Succeeded row linked to the requested one', () =>
+      control.query<{ Status__c: string }>(`SELECT Status__c FROM Sync_Audit__c WHERE Replay_Of__c = '${failed!.Id}'`).find((r) => r.Status__c === 'Succeeded'),
+    );
+    expect(replayed).toBeTruthy();
+    await waitUntil('the requested row marked Replayed', () => control.query<{ Status__c: string }>(`SELECT Status__c FROM Sync_Audit__c WHERE Id = '${failed!.Id}'`)[0]?.Status__c === 'Replayed');
   });
 
   it('an Account edit in Salesforce reaches QAD once and does not come back as a change', async () => {
