@@ -82,3 +82,19 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
     if (done.length === 0) return totals;
   }
 }
+
+/**
+ * Which statuses the org wants in Sync_Audit__c: QAD_Sync_Setting__mdt `Default`,
+ * Mirrored_Statuses__c (semicolon list). Null when the record is absent, blank or unreadable.
+ */
+export async function readMirroredStatuses(salesforce: SalesforcePort, logger: Logger): Promise<Set<string> | null> {
+  try {
+    for await (const row of salesforce.query<{ Mirrored_Statuses__c: string | null }>("SELECT Mirrored_Statuses__c FROM QAD_Sync_Setting__mdt WHERE DeveloperName = 'Default' LIMIT 1")) {
+      const list = (row.Mirrored_Statuses__c ?? '').split(';').map((s) => s.trim()).filter(Boolean);
+      return list.length > 0 ? new Set(list) : null;
+    }
+  } catch (error) {
+    logger.info({ code: (error as { code?: unknown }).code }, 'QAD_Sync_Setting__mdt not readable; mirroring every audit status');
+  }
+  return null;
+}

@@ -2,15 +2,15 @@ import { hostname } from 'node:os';
 import type { RetryPolicyOptions } from '../lib/retryPolicy.js';
 import type { Logger } from '../logger.js';
 import type { ConnectionRuntimeStatus, StreamName, StreamState } from './api.js';
-import { ALL_AUDIT_STATUSES, mirrorAuditOnce } from './auditMirror.js';
+import { ALL_AUDIT_STATUSES, mirrorAuditOnce, readMirroredStatuses } from './auditMirror.js';
+import { catchUpActivatedOrders } from './catchUp.js';
 import { createChangeIntake } from './changeIntake.js';
 import { sendHeartbeat } from './heartbeat.js';
-import { contentHash } from './hash.js';
 import { JobRunner } from './jobRunner.js';
 import type { MappingSet } from './mapping.js';
 import { pollQadOnce, type PollResult } from './poller.js';
 import type { EventConsumer, EventConsumerFactory, QadPort, ReplayCheckpoint, ReplayCheckpointStore, SalesforcePort } from './ports.js';
-import { Replayer } from './replay.js';
+import { Replayer, replayPendingRequests } from './replay.js';
 import type { StreamContext, SyncStream } from './stream.js';
 import type { SyncStore } from './storePort.js';
 import { qadBusinessRelationStream } from './streams/qadBusinessRelations.js';
@@ -284,41 +284,13 @@ export class ConnectionRuntime {
 
   /** replay rows the org marked Replay Requested while no bridge was listening */
   async replayPendingRequests(): Promise<number> {
-    let count = 0;
-    const soql = `SELECT Id, Bridge_Event_Id__c, Requested_By__c FROM Sync_Audit__c WHERE Status__c = 'Replay Requested' AND Connection_Id__c = '${this.connectionId.replace(/'/g, "\\'")}'`;
-    for await (const row of this.#o.salesforce.query<{ Bridge_Event_Id__c: string; Requested_By__c: string | null }>(soql)) {
-      try {
-        await this.#replayer.replay(row.Bridge_Event_Id__c, row.Requested_By__c ?? 'unknown');
-        count += 1;
-      } catch (error) {
-        this.#recordError('replay-requests', error);
-      }
-    }
-    return count;
+    return replayPendingRequests(this.#o.salesforce, this.connectionId, this.#replayer, (error) => this.#recordError('replay-requests', error));
   }
 
-  /**
-   * Orders activated while no subscription was listening (first start, or events aged out) are
-   * found by query and queued; the order stream skips any that already carry their QAD number.
-   */
+  /** orders activated while no subscription was listening (see catchUp.ts) */
   async catchUpOrders(): Promise<number> {
     if (this.isPaused('sf-orders')) return 0;
-    let count = 0;
-    const now = this.#now();
-    for await (const row of this.#o.salesforce.query<{ Id: string }>("SELECT Id FROM Order WHERE Status = 'Activated' AND QAD_Sales_Order_Number__c = null")) {
-      await this.#o.store.enqueue({
-        connectionId: this.connectionId,
-        stream: 'sf-orders',
-        key: row.Id,
-        payload: { orderId: row.Id },
-        payloadHash: contentHash({ orderId: row.Id }),
-        correlationId: `catch-up:${row.Id}`,
-        maxAttempts: this.#o.maxAttempts,
-        runAt: now,
-      });
-      count += 1;
-    }
-    return count;
+    return catchUpActivatedOrders({ salesforce: this.#o.salesforce, store: this.#o.store, connectionId: this.connectionId, maxAttempts: this.#o.maxAttempts, now: this.#now() });
   }
 
   /**
@@ -374,21 +346,10 @@ export class ConnectionRuntime {
     this.#loop = this.#run();
   }
 
-  /**
-   * Which statuses the org wants in Sync_Audit__c (QAD_Sync_Setting__mdt `Default`,
-   * Mirrored_Statuses__c, semicolon list; blank = all). An org without the record, or a config that
-   * set the list explicitly, keeps what it has.
-   */
   async loadMirrorSetting(): Promise<void> {
     if (this.#o.mirroredStatuses) return;
-    try {
-      for await (const row of this.#o.salesforce.query<{ Mirrored_Statuses__c: string | null }>("SELECT Mirrored_Statuses__c FROM QAD_Sync_Setting__mdt WHERE DeveloperName = 'Default' LIMIT 1")) {
-        const list = (row.Mirrored_Statuses__c ?? '').split(';').map((s) => s.trim()).filter(Boolean);
-        if (list.length > 0) this.#mirroredStatuses = new Set(list);
-      }
-    } catch (error) {
-      this.#o.logger.info({ code: (error as { code?: unknown }).code }, 'QAD_Sync_Setting__mdt not readable; mirroring every audit status');
-    }
+    const fromOrg = await readMirroredStatuses(this.#o.salesforce, this.#o.logger);
+    if (fromOrg) this.#mirroredStatuses = fromOrg;
   }
 
   async #becomeLeader(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { ReplayOutcome } from './api.js';
 import { contentHash } from './hash.js';
 import { jobIdOfAuditEvent, type JobRunner } from './jobRunner.js';
+import type { SalesforcePort } from './ports.js';
 import type { StreamContext, SyncStream } from './stream.js';
 import type { SyncStore } from './storePort.js';
 
@@ -61,4 +62,19 @@ export class Replayer {
     const status = processed!.auditStatus;
     return { replayOf: auditEventId, auditEventId: processed!.auditEventId, status: status === 'Replay Requested' || status === 'Replayed' ? 'Succeeded' : status };
   }
+}
+
+/** rows an admin left in `Replay Requested` while no bridge was listening, replayed one by one */
+export async function replayPendingRequests(salesforce: SalesforcePort, connectionId: string, replayer: Replayer, onError: (error: unknown) => void): Promise<number> {
+  let count = 0;
+  const soql = `SELECT Id, Bridge_Event_Id__c, Requested_By__c FROM Sync_Audit__c WHERE Status__c = 'Replay Requested' AND Connection_Id__c = '${connectionId.replace(/'/g, "\\'")}'`;
+  for await (const row of salesforce.query<{ Bridge_Event_Id__c: string; Requested_By__c: string | null }>(soql)) {
+    try {
+      await replayer.replay(row.Bridge_Event_Id__c, row.Requested_By__c ?? 'unknown');
+      count += 1;
+    } catch (error) {
+      onError(error);
+    }
+  }
+  return count;
 }
