@@ -10,6 +10,7 @@ import type { ConnectionRuntimeOptions } from './connectionRuntime.js';
 import { pubSubConsumerFactory, type PubSubSettings } from './consumerFactory.js';
 import { SyncEngine } from './engine.js';
 import { mappingSetFrom } from './mapping.js';
+import { createSyncMetrics, type SyncMetrics } from './metrics.js';
 import type { QadPort } from './ports.js';
 import { KyselySyncStore } from './storeAdapter.js';
 
@@ -36,6 +37,7 @@ export interface ComposeOptions {
 }
 
 export interface ComposedBridge {
+  metrics: SyncMetrics;
   store: Store;
   engine: SyncEngine;
   secrets: ConnectionSecrets;
@@ -79,6 +81,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
     const caFile = env.ML_CONNECTOR_PUBSUB_CA_FILE?.trim();
     const pubsubCa = caFile ? readFileSync(path.resolve(options.baseDir, caFile), 'utf8') : undefined;
     const runtimes: ConnectionRuntimeOptions[] = [];
+    const metrics = createSyncMetrics();
     const salesforceClients = new Map<string, SalesforceClient>();
     const qadPorts = new Map<string, QadPort & { close?(): Promise<void> }>();
     for (const [index, connection] of config.connections.entries()) {
@@ -124,15 +127,18 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
         concurrency: connection.concurrency.qad,
         singleInstance: store.dialect === 'sqlite',
         initiallyPaused: paused,
+        metrics,
         ...(pubsub ? { consumerFactory: pubSubConsumerFactory(pubsub, salesforce, clog) } : {}),
         ...options.runtime,
       });
     }
     const engine = new SyncEngine(syncStore, runtimes, logger.child({ component: 'engine' }));
+    metrics.observe(engine);
     const closeClients = async (): Promise<void> => {
       for (const o of opened.splice(0).reverse()) await o.close().catch(() => undefined);
     };
     return {
+      metrics,
       store,
       engine,
       secrets,

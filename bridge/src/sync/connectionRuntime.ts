@@ -11,6 +11,7 @@ import type { MappingSet } from './mapping.js';
 import { pollQadOnce, type PollResult } from './poller.js';
 import type { EventConsumer, EventConsumerFactory, QadPort, ReplayCheckpoint, ReplayCheckpointStore, SalesforcePort } from './ports.js';
 import { Replayer, replayPendingRequests } from './replay.js';
+import type { SyncMetrics } from './metrics.js';
 import type { StreamContext, SyncStream } from './stream.js';
 import type { SyncStore } from './storePort.js';
 import { qadBusinessRelationStream } from './streams/qadBusinessRelations.js';
@@ -48,6 +49,7 @@ export interface ConnectionRuntimeOptions {
   singleInstance?: boolean;
   /** streams the config starts paused (or disabled) */
   initiallyPaused?: StreamName[];
+  metrics?: SyncMetrics;
 }
 
 /** later than any lock or lease; ISO text compares as text, so this must not be an expanded-year date */
@@ -59,7 +61,7 @@ const STREAM_ORDER: StreamName[] = ['qad-customers', 'qad-suppliers', 'qad-items
 export class ConnectionRuntime {
   readonly connectionId: string;
   readonly streams: ReadonlyMap<string, SyncStream>;
-  readonly #o: Required<Omit<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses' | 'initiallyPaused'>> & Pick<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses'>;
+  readonly #o: Required<Omit<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses' | 'initiallyPaused' | 'metrics'>> & Pick<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses' | 'metrics'>;
   readonly #paused = new Set<StreamName>();
   readonly #runner: JobRunner;
   readonly #replayer: Replayer;
@@ -126,6 +128,7 @@ export class ConnectionRuntime {
       clock: this.#o.clock,
       logger: this.#o.logger,
       lockMs: this.#o.lockMs,
+      ...(this.#o.metrics ? { onSettled: (stream: string, status: string) => this.#o.metrics!.recordAttempt(this.connectionId, stream, status) } : {}),
       ...(this.#o.random ? { random: this.#o.random } : {}),
       ...(this.#o.retry ? { retry: this.#o.retry } : {}),
     });

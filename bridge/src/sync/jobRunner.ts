@@ -15,6 +15,8 @@ export interface JobRunnerOptions {
   /** how long a claim holds a job before another worker may take it back */
   lockMs?: number;
   logger: Logger;
+  /** told about every settled attempt (metrics) */
+  onSettled?: (stream: string, status: AuditEntry['status']) => void;
 }
 
 export interface ProcessedJob {
@@ -43,7 +45,7 @@ const ACCOUNT_LINK_OBJECTS = new Set(['customer', 'supplier']);
  * last attempt the job is Failed and waits for a replay.
  */
 export class JobRunner {
-  readonly #o: Required<Omit<JobRunnerOptions, 'random' | 'retry' | 'lockMs'>> & { random: () => number; retry: RetryPolicyOptions; lockMs: number };
+  readonly #o: Required<Omit<JobRunnerOptions, 'random' | 'retry' | 'lockMs' | 'onSettled'>> & { random: () => number; retry: RetryPolicyOptions; lockMs: number; onSettled?: JobRunnerOptions['onSettled'] };
 
   constructor(options: JobRunnerOptions) {
     this.#o = { random: Math.random, retry: DEFAULT_RETRY_POLICY, lockMs: 5 * 60_000, ...options };
@@ -139,6 +141,7 @@ export class JobRunner {
       await store.fail(job.id, attempt, outcome.code, safeErrorMessage(outcome.message), now);
     }
     if (job.replayOf) await store.setAuditStatus(job.replayOf, 'Replayed', now);
+    this.#o.onSettled?.(stream.name, status);
     if (outcome.kind === 'failed') {
       this.#o.logger.warn({ stream: stream.name, key: job.key, attempt, code: outcome.code, status }, 'sync attempt failed');
     }

@@ -124,6 +124,12 @@ describe('a bridge killed with SIGKILL mid-sync', () => {
       expect(new Set(qadOrders.map((o) => o.orderNumber))).toEqual(new Set(numbers));
       for (const order of qadOrders) expect(order.lines.map((l) => l.line)).toEqual([1, 2, 3]);
 
+      // the service of the running bridge shows the engine's counters next to its own
+      const url = (JSON.parse(childOutput[childOutput.length - 1]!.split('\n').find((l) => l.startsWith('{"url"'))!) as { url: string }).url;
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/bridge_sync_attempts_total\{connection="sandbox",stream="sf-orders",status="Succeeded"\} [1-9]/);
+      expect(metrics).toContain('bridge_sync_pending_jobs');
+
       third.process.kill('SIGTERM');
       const [code] = await third.exited;
       expect(code).toBe(0);

@@ -18,6 +18,7 @@ export const startCommand: CliCommand = {
         engine: bridge.engine,
         secrets: bridge.secrets,
         apiToken,
+        metricsRegistry: bridge.metrics.registry,
         logger,
         host: config.http.host,
         port: config.http.port,
