@@ -90,3 +90,16 @@ export function failedFromRecordErrors(errors: Array<{ statusCode: string; messa
   const message = errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` (fields ${e.fields.join(', ')})` : ''}`).join('; ');
   return { kind: 'failed', code: `SF_${first.statusCode}`, message, retryable: RETRYABLE_RECORD_CODES.has(first.statusCode), ...extra };
 }
+
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/**
+ * Record ids reach SOQL text from change events and job keys; anything that is not a Salesforce
+ * id is refused before it can change the meaning of a query.
+ */
+export function salesforceId(value: string): string {
+  if (!SALESFORCE_ID.test(value)) {
+    throw Object.assign(new Error(`"${value.slice(0, 40)}" is not a Salesforce record id`), { code: 'BRIDGE_ERR_BAD_RECORD_ID', retryable: false });
+  }
+  return value;
+}

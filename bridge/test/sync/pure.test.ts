@@ -5,6 +5,7 @@ import { jobIdOfAuditEvent, newAuditEventId } from '../../src/sync/jobRunner.js'
 import { flattenCompoundFields, loadMappingSet } from '../../src/sync/mapping.js';
 import { accountRecordFor } from '../../src/sync/streams/qadBusinessRelations.js';
 import { isOwnChange } from '../../src/sync/ports.js';
+import { salesforceId } from '../../src/sync/stream.js';
 import { auditPayload, MAX_PAYLOAD_CHARS, redactValue, safeErrorMessage } from '../../src/sync/redact.js';
 
 describe('content hashing', () => {
@@ -42,6 +43,16 @@ describe('loop prevention by change origin', () => {
     expect(isOwnChange('com/salesforce/api/rest/66.0;client=ml-connector-other')).toBe(false);
     expect(isOwnChange('com/salesforce/api/soap/66.0')).toBe(false);
     expect(isOwnChange('')).toBe(false);
+  });
+});
+
+describe('record ids in SOQL', () => {
+  it('lets 15- and 18-character ids through and refuses anything that could change a query', () => {
+    expect(salesforceId('0018d0000000005AAA')).toBe('0018d0000000005AAA');
+    expect(salesforceId('0018d0000000005')).toBe('0018d0000000005');
+    for (const bad of ["001' OR Name != '", '001x', '0018d0000000005AAA\'', '']) {
+      expect(() => salesforceId(bad)).toThrow(expect.objectContaining({ code: 'BRIDGE_ERR_BAD_RECORD_ID' }));
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import type { QadRecord } from '../ports.js';
 import { mapQadToSalesforce } from '../mapping.js';
-import { failedFrom, type JobOutcome, type SyncStream } from '../stream.js';
+import { failedFrom, salesforceId, type JobOutcome, type SyncStream } from '../stream.js';
 import { upsertPrepared } from './upsertBatch.js';
 
 /** below this many new entries single inserts are cheaper than a Bulk job (about six calls) */
@@ -41,7 +41,7 @@ export const qadItemsStream: SyncStream = {
       const ids = written.map((w) => w.id);
       const existing = new Set<string>();
       for (let i = 0; i < ids.length; i += 100) {
-        const list = ids.slice(i, i + 100).map((id) => `'${id}'`).join(',');
+        const list = ids.slice(i, i + 100).map((id) => `'${salesforceId(id)}'`).join(',');
         for await (const row of ctx.salesforce.query<{ Product2Id: string }>(`SELECT Product2Id FROM PricebookEntry WHERE Pricebook2Id = '${pricebookId}' AND Product2Id IN (${list})`)) {
           existing.add(row.Product2Id);
         }

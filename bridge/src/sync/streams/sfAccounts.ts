@@ -1,7 +1,7 @@
 import { contentHash } from '../hash.js';
 import { salesforceOwnedFields } from '../../config/index.js';
 import { flattenCompoundFields, mapSalesforceToQad } from '../mapping.js';
-import { failedFrom, type JobOutcome, type LinkUpdate, type RecordHashUpdate, type SyncStream } from '../stream.js';
+import { failedFrom, salesforceId, type JobOutcome, type LinkUpdate, type RecordHashUpdate, type SyncStream } from '../stream.js';
 import { accountRecordFor } from './qadBusinessRelations.js';
 
 export interface AccountChangePayload {
@@ -31,7 +31,7 @@ export const sfAccountsStream: SyncStream = {
   sourceIdOf: (job) => job.key,
   async reread(job, ctx) {
     const fields = [...new Set([...salesforceOwnedFields(ctx.mappings.customer), ...salesforceOwnedFields(ctx.mappings.supplier)])];
-    for await (const row of ctx.salesforce.query<Record<string, unknown>>(`SELECT Id, ${fields.join(', ')} FROM Account WHERE Id = '${job.key}'`)) {
+    for await (const row of ctx.salesforce.query<Record<string, unknown>>(`SELECT Id, ${fields.join(', ')} FROM Account WHERE Id = '${salesforceId(job.key)}'`)) {
       return { recordId: job.key, changedFields: fields, fields: row } satisfies AccountChangePayload;
     }
     return null;

@@ -1,5 +1,5 @@
 import type { QadSalesOrderInput } from '../ports.js';
-import { failedFrom, waitKey, type JobOutcome, type StreamContext, type SyncStream } from '../stream.js';
+import { failedFrom, salesforceId, waitKey, type JobOutcome, type StreamContext, type SyncStream } from '../stream.js';
 import type { LinkRecord } from '../storePort.js';
 
 export interface OrderActivationPayload {
@@ -27,7 +27,7 @@ interface OrderItemRow {
 
 const ORDER_SOQL = (id: string): string =>
   `SELECT Id, Status, EffectiveDate, EndDate, PoNumber, AccountId, QAD_Sales_Order_Number__c, ` +
-  `(SELECT Id, Product2Id, Quantity, UnitPrice, ServiceDate FROM OrderItems ORDER BY Id) FROM Order WHERE Id = '${id}'`;
+  `(SELECT Id, Product2Id, Quantity, UnitPrice, ServiceDate FROM OrderItems ORDER BY Id) FROM Order WHERE Id = '${salesforceId(id)}'`;
 
 async function readOrder(ctx: StreamContext, id: string): Promise<OrderRow | null> {
   for await (const row of ctx.salesforce.query<OrderRow>(ORDER_SOQL(id))) return row;
