@@ -20,6 +20,8 @@ export interface ChangeIntakeOptions {
   /** asks for a replay; resolves once the replay job is durably queued */
   requestReplay: (auditEventId: string, requestedBy: string) => Promise<void>;
   isPaused: (stream: 'sf-accounts' | 'sf-orders' | 'replay-requests') => boolean;
+  /** told after a batch put jobs in the queue, so the worker picks them up without waiting */
+  onQueued?: () => void;
 }
 
 /**
@@ -64,6 +66,7 @@ export function createChangeIntake(options: ChangeIntakeOptions): EventHandler &
           }
         }
       }
+      options.onQueued?.();
     },
     async onRecords(batch: RecordsBatch): Promise<void> {
       // re-read rows (gap, overflow, catch-up) are authoritative current state; orders are
@@ -79,6 +82,7 @@ export function createChangeIntake(options: ChangeIntakeOptions): EventHandler &
           await queueAccount(id, Object.keys(row), row, `${stamp}:${id}`.slice(0, 80));
         }
       }
+      options.onQueued?.();
     },
     async onPlatformEvents(events: PlatformEventMessage[]): Promise<void> {
       for (const event of events) {

@@ -9,7 +9,8 @@ import { sendHeartbeat } from './heartbeat.js';
 import { JobRunner } from './jobRunner.js';
 import type { MappingSet } from './mapping.js';
 import { pollQadOnce, type PollResult } from './poller.js';
-import type { EventConsumer, EventConsumerFactory, QadPort, ReplayCheckpoint, ReplayCheckpointStore, SalesforcePort } from './ports.js';
+import type { EventConsumer, EventConsumerFactory, QadPort, ReplayCheckpointStore, SalesforcePort } from './ports.js';
+import { storeReplayCheckpoints } from './replayCheckpoints.js';
 import { Replayer, replayPendingRequests } from './replay.js';
 import type { SyncMetrics } from './metrics.js';
 import type { StreamContext, SyncStream } from './stream.js';
@@ -195,21 +196,10 @@ export class ConnectionRuntime {
   }
 
   replayCheckpoints(): ReplayCheckpointStore {
-    const { store } = this.#o;
-    return {
-      load: async (topic) => {
-        const value = await store.getCheckpoint(this.connectionId, `cdc:${topic}`);
-        if (!value) return null;
-        const parsed = JSON.parse(value) as { replayId: string; lastEventAt: string };
-        return { replayId: Buffer.from(parsed.replayId, 'base64'), lastEventAt: new Date(parsed.lastEventAt) } satisfies ReplayCheckpoint;
-      },
-      save: async (topic, checkpoint) => {
-        const replayId = checkpoint.replayId.toString('base64');
-        this.#cdcPosition = replayId;
-        this.#cdcLastEventAt = checkpoint.lastEventAt.toISOString();
-        await store.saveCheckpoint(this.connectionId, `cdc:${topic}`, JSON.stringify({ replayId, lastEventAt: this.#cdcLastEventAt }), this.#now());
-      },
-    };
+    return storeReplayCheckpoints(this.#o.store, this.connectionId, () => this.#now(), (replayId, lastEventAt) => {
+      this.#cdcPosition = replayId;
+      this.#cdcLastEventAt = lastEventAt;
+    });
   }
 
   /** runs one QAD poll now (a backfill passes full) */
@@ -368,19 +358,9 @@ export class ConnectionRuntime {
         requestReplay: async (id, by) => {
           await this.#replayer.replay(id, by).catch((error: unknown) => this.#recordError('replay-requests', error));
         },
+        onQueued: () => this.kick(),
       });
-      const wrapped = {
-        onChanges: async (c: Parameters<typeof intake.onChanges>[0]) => {
-          await intake.onChanges(c);
-          this.kick();
-        },
-        onRecords: async (b: Parameters<typeof intake.onRecords>[0]) => {
-          await intake.onRecords(b);
-          this.kick();
-        },
-        onPlatformEvents: (e: Parameters<typeof intake.onPlatformEvents>[0]) => intake.onPlatformEvents(e),
-      };
-      this.#consumer = this.#o.consumerFactory(wrapped, this.replayCheckpoints());
+      this.#consumer = this.#o.consumerFactory(intake, this.replayCheckpoints());
       await this.#consumer.start();
     }
     await this.catchUpOrders().catch((error: unknown) => this.#recordError('sf-orders', error));
