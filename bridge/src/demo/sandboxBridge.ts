@@ -57,7 +57,7 @@ export function sandboxConfigInput(endpoints: SandboxEndpoints, options: Sandbox
 
 export function sandboxPubSub(endpoints: SandboxEndpoints): PubSubSettings | undefined {
   if (!endpoints.pubsub) return undefined;
-  return { endpoint: endpoints.pubsub.endpoint, tls: endpoints.pubsub.tls ? { ...(endpoints.pubsub.caCertificatePem ? { caCertificatePem: endpoints.pubsub.caCertificatePem } : {}) } : false, startFrom: 'LATEST' };
+  return { endpoint: endpoints.pubsub.endpoint, tls: endpoints.pubsub.tls ? { ...(endpoints.pubsub.caCertificatePem ? { caCertificatePem: endpoints.pubsub.caCertificatePem } : {}) } : false };
 }
 
 /** composes a bridge against a running sandbox; the store is SQLite in `storeFile` unless databaseUrl is given */
