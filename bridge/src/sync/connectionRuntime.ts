@@ -380,7 +380,7 @@ export class ConnectionRuntime {
           await this.pollNow();
         }
         const processed = await this.drainOnce();
-        if (this.#holdsLease && clock() - this.#lastMirrorAt >= this.#o.mirrorIntervalMs) await this.mirrorNow();
+        if (this.#holdsLease && !this.isPaused('audit-mirror') && clock() - this.#lastMirrorAt >= this.#o.mirrorIntervalMs) await this.mirrorNow();
         if (this.#holdsLease && clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) await this.heartbeatNow();
         if (processed > 0) continue;
       } catch (error) {
