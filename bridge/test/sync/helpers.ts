@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/index.js';
 import { KyselySyncStore } from '../../src/sync/storeAdapter.js';
 
@@ -16,13 +17,15 @@ export interface TestStore {
 export async function openTestStore(): Promise<TestStore> {
   const dir = await mkdtemp(join(tmpdir(), 'mlc-sync-'));
   const url = process.env.TEST_DATABASE_URL;
-  const store = url ? await openStore({ url, schema: `t_${randomBytes(6).toString('hex')}` }) : await openStore({ file: join(dir, 'bridge.sqlite') });
+  const schema = `sync_${randomBytes(6).toString('hex')}`;
+  const store = url ? await openStore({ url, schema }) : await openStore({ file: join(dir, 'bridge.sqlite') });
   await store.migrateToLatest();
   return {
     store,
     sync: new KyselySyncStore(store.db, store.dialect),
     dir,
     async close() {
+      if (url) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
       await store.destroy();
       await rm(dir, { recursive: true, force: true });
     },
