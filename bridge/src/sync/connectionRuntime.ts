@@ -80,6 +80,7 @@ export class ConnectionRuntime {
   #lastLeaseAt = 0;
   #pollRequested = false;
   #lastError: string | null = null;
+  #lastErrorAt = 0;
   #cdcPosition: string | null = null;
   #cdcLastEventAt: string | null = null;
   #lastQadPoll: string | null = null;
@@ -252,7 +253,7 @@ export class ConnectionRuntime {
     this.#lastMirrorAt = this.#o.clock();
   }
 
-  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#lastError ? 'Degraded' : 'Running'): Promise<void> {
+  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#recentlyFailed() ? 'Degraded' : 'Running'): Promise<void> {
     await sendHeartbeat(this.#o.salesforce, {
       connectionId: this.connectionId,
       status,
@@ -267,8 +268,14 @@ export class ConnectionRuntime {
     this.#lastHeartbeatAt = this.#o.clock();
   }
 
+  /** Degraded while errors are recent; the last error stays on the status row either way */
+  #recentlyFailed(): boolean {
+    return this.#lastErrorAt > 0 && this.#o.clock() - this.#lastErrorAt < 2 * this.#o.heartbeatIntervalMs;
+  }
+
   #recordError(where: string, error: unknown): void {
     const e = error as { code?: unknown; message?: unknown };
+    this.#lastErrorAt = this.#o.clock();
     this.#lastError = `${where}: ${typeof e.code === 'string' ? `[${e.code}] ` : ''}${String(e.message ?? error)}`;
     const state = this.#streamState.get(where as StreamName);
     if (state) state.lastError = this.#lastError;
