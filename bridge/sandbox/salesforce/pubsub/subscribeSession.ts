@@ -106,7 +106,8 @@ export class SubscribeSession {
     if (this.#closed) return;
     this.context.counters.fetchRequests += 1;
     try {
-      if (this.topic === null) this.#start(request);
+      const first = this.topic === null;
+      if (first) this.#start(request);
       else if (request.topicName && request.topicName !== this.topic) {
         throw statusError(
           grpc.status.INVALID_ARGUMENT,
@@ -121,6 +122,7 @@ export class SubscribeSession {
       this.#pending = Math.min(MAX_REQUESTED, this.#pending + requested);
       this.context.counters.maxPendingRequested = Math.max(this.context.counters.maxPendingRequested, this.#pending);
       await this.#pump();
+      if (first && this.#deliveredOnStream === 0) await this.#keepalive(true);
     } catch (error) {
       if (error instanceof PubSubStatusError) this.#fail(error);
       else this.#fail(new PubSubStatusError(pubSubStatus(grpc.status.INTERNAL, ERROR_CODES.unavailable, 'Internal error.')));
@@ -221,9 +223,15 @@ export class SubscribeSession {
     });
   }
 
-  async #keepalive(): Promise<void> {
+  /**
+   * An empty FetchResponse carrying the position the stream stands at. Sent when idle for the
+   * keepalive interval, and `now` in answer to the first FetchRequest when there is nothing to
+   * deliver: the first response of a stream (events or this) tells the client the subscription is
+   * in place, so a change committed after it is never missed, even from LATEST.
+   */
+  async #keepalive(now = false): Promise<void> {
     if (this.#closed || this.topic === null) return;
-    if (Date.now() - this.#lastSentAt < this.context.keepaliveIntervalMs()) return;
+    if (!now && Date.now() - this.#lastSentAt < this.context.keepaliveIntervalMs()) return;
     if (!(await this.#tokenStillValid())) return;
     this.#lastSentAt = Date.now();
     this.context.counters.keepalives += 1;

@@ -99,6 +99,26 @@ describe('simulated Pub/Sub bus', () => {
     expect(opened.error()?.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 
+  it('answers the first FetchRequest at once: events, or an empty response carrying the position', async () => {
+    sandbox.bus.control.setKeepaliveInterval(600_000);
+    await sandbox.user.create('Account', { Name: 'Already there' });
+    const latest = subscribe(await metadata(), { topicName: '/data/AccountChangeEvent', replayPreset: 'LATEST', numRequested: 5 });
+    await waitFor(() => latest.responses.length === 1, 'the first answer');
+    expect(latest.responses[0]?.events).toEqual([]);
+    expect(latest.responses[0]?.latestReplayId.length).toBe(12);
+    // the position it names is where the subscription stands: a change made now is the next delivered
+    await sandbox.user.create('Account', { Name: 'After the answer' });
+    await waitFor(() => events(latest).length === 1, 'the change after the answer');
+    const resumed = subscribe(await metadata(), { topicName: '/data/AccountChangeEvent', replayPreset: 'CUSTOM', replayId: latest.responses[0]?.latestReplayId as Buffer, numRequested: 5 });
+    await waitFor(() => events(resumed).length === 1, 'the same change from the acknowledged position');
+    expect(events(resumed)[0]?.replayId.equals(events(latest)[0]?.replayId as Buffer)).toBe(true);
+    // with events waiting, the first answer is those events
+    const earliest = subscribe(await metadata(), { topicName: '/data/AccountChangeEvent', replayPreset: 'EARLIEST', numRequested: 5 });
+    await waitFor(() => earliest.responses.length >= 1, 'the first answer from EARLIEST');
+    expect(earliest.responses[0]?.events.length).toBeGreaterThan(0);
+    for (const opened of [latest, resumed, earliest]) opened.call.cancel();
+  });
+
   it('replays CUSTOM after the given id, EARLIEST from the start, and refuses unknown or aged-out ids', async () => {
     for (let index = 0; index < 4; index += 1) await sandbox.user.create('Account', { Name: `Replay ${index}` });
     const earliest = subscribe(await metadata(), { topicName: '/data/AccountChangeEvent', replayPreset: 'EARLIEST', numRequested: 10 });

@@ -86,6 +86,19 @@ export class PubSubConsumer {
     });
   }
 
+  /**
+   * Resolves once the bus has acknowledged the subscription to `topic` (every topic when omitted):
+   * a change committed after that is delivered even to a LATEST subscription. Rejects when the
+   * topic stops for good or the consumer is stopped first. On a quiet topic the acknowledgement is a
+   * keepalive; Salesforce promises one within 270 s, so against a real org this may take that long.
+   */
+  ready(topic?: string): Promise<void> {
+    if (topic === undefined) return Promise.all(this.#subscribers.map((subscriber) => subscriber.ready)).then(() => undefined);
+    const subscriber = this.#subscribers.find((candidate) => candidate.stats.topic === topic);
+    if (!subscriber) return Promise.reject(new PubSubConfigError(`topic "${topic}" is not one this consumer subscribes to (${this.#subscribers.map((known) => known.stats.topic).join(', ')})`));
+    return subscriber.ready;
+  }
+
   /** Settles when every topic loop has ended (after `stop()`, or when each failed for good). */
   get stopped(): Promise<void> {
     return this.#running ?? Promise.resolve();

@@ -66,6 +66,12 @@ export class PubSubCatchUpError extends PubSubError {
   override readonly retryable = true;
 }
 
+/** The consumer was stopped before the bus acknowledged the subscription (a `ready` that never came). */
+export class PubSubStoppedError extends PubSubError {
+  override readonly code = 'BRIDGE_ERR_PUBSUB_STOPPED';
+  override readonly statusCode = 503;
+}
+
 export class PubSubRetriesExhaustedError extends PubSubError {
   override readonly code = 'BRIDGE_ERR_PUBSUB_RETRIES_EXHAUSTED';
   override readonly statusCode = 503;

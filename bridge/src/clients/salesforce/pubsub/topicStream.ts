@@ -9,6 +9,11 @@ export interface StreamStart {
 }
 
 export interface StreamHooks {
+  /**
+   * The first FetchResponse of the stream (events or a keepalive): the bus has read the first
+   * FetchRequest and placed the subscription, so anything committed from now on is delivered.
+   */
+  onAcknowledged(): void;
   /** events in delivery order; called once per FetchResponse that carries events */
   onEvents(events: ConsumerEvent[]): void;
   /** an empty FetchResponse: nothing new after `latestReplayId` */
@@ -22,6 +27,7 @@ export interface StreamHooks {
 export class TopicStream {
   #call: grpc.ClientDuplexStream<FetchRequest, FetchResponse> | undefined;
   #finished = false;
+  #acknowledged = false;
   readonly done: Promise<void>;
   #resolve!: () => void;
   #reject!: (error: PubSubError) => void;
@@ -51,6 +57,10 @@ export class TopicStream {
     this.#call = call;
     call.on('data', (response: FetchResponse) => {
       if (this.#finished) return;
+      if (!this.#acknowledged) {
+        this.#acknowledged = true;
+        this.hooks.onAcknowledged();
+      }
       if (response.events.length === 0) this.hooks.onKeepalive(response.latestReplayId);
       else this.hooks.onEvents(response.events);
     });

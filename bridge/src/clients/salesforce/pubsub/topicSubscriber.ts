@@ -2,7 +2,7 @@ import type { Logger } from '../../../logger.js';
 import { mayRetry, retryDelayMs, type RetryPolicyOptions } from '../../../lib/retryPolicy.js';
 import type { PubSubConnection } from './connection.js';
 import { decodeEvent, type DecodedEvent } from './decoder.js';
-import { PubSubAuthError, PubSubDecodeError, PubSubError, PubSubHandlerError, PubSubReplayIdRefusedError, PubSubRetriesExhaustedError } from './errors.js';
+import { PubSubAuthError, PubSubDecodeError, PubSubError, PubSubHandlerError, PubSubReplayIdRefusedError, PubSubRetriesExhaustedError, PubSubStoppedError } from './errors.js';
 import type { ConsumerEvent } from './proto.js';
 import type { Resync } from './resync.js';
 import { TopicStream, type StreamStart } from './topicStream.js';
@@ -47,6 +47,14 @@ function isGap(change: ChangeEvent): boolean {
  */
 export class TopicSubscriber {
   readonly stats: TopicStats;
+  /**
+   * Settles the first time the bus acknowledges a subscription to the topic (its first
+   * FetchResponse); from then on every change committed is delivered, even from LATEST. Rejects if
+   * the topic stops for good, or is stopped, before that.
+   */
+  readonly ready: Promise<void>;
+  #markReady!: () => void;
+  #failReady!: (error: PubSubError) => void;
   #queue: Pending[] = [];
   #processing: Promise<void> | null = null;
   #stream: TopicStream | null = null;
@@ -83,6 +91,12 @@ export class TopicSubscriber {
       unprocessed: 0,
       maxUnprocessed: 0,
     };
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#markReady = resolve;
+      this.#failReady = reject;
+    });
+    // Nobody has to wait for it; an unobserved rejection must not be reported as unhandled.
+    this.ready.catch(() => undefined);
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -118,6 +132,7 @@ export class TopicSubscriber {
           const final = failure.retryable ? new PubSubRetriesExhaustedError(`gave up on ${this.settings.topic} after ${failures + 1} attempts: ${failure.message}`, { cause: failure }) : failure;
           this.stats.lastError = { code: final.code, message: final.message };
           this.#log.error({ code: final.code, err: final.message }, 'subscription stopped');
+          this.#failReady(final);
           throw final;
         }
         failures += 1;
@@ -136,6 +151,7 @@ export class TopicSubscriber {
   }
 
   stop(): void {
+    this.#failReady(new PubSubStoppedError(`stopped before the bus acknowledged the subscription to ${this.settings.topic}`));
     this.#stream?.close();
   }
 
@@ -187,13 +203,19 @@ export class TopicSubscriber {
           void this.#save(latestReplayId, this.deps.clock()).catch((error: unknown) => stream.fail(error));
         }
       },
+      onAcknowledged: () => {
+        this.stats.state = 'live';
+        this.#markReady();
+      },
     });
     this.#stream = stream;
     const onAbort = (): void => stream.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
+      // Not live yet: the request is only written. The bus places the subscription when it reads
+      // it, and its first answer (events or a keepalive) says that has happened.
+      this.stats.state = 'subscribing';
       await stream.open(start, this.settings.maxInFlight);
-      this.stats.state = 'live';
       await stream.done;
     } finally {
       await this.#processing;

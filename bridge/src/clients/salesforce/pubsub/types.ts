@@ -131,7 +131,8 @@ export interface PubSubConsumerDeps {
 
 export interface TopicStats {
   topic: string;
-  state: 'starting' | 'catching-up' | 'live' | 'backing-off' | 'stopped' | 'failed';
+  /** `subscribing`: the Subscribe call is open but the bus has not answered yet; `live` only after it has */
+  state: 'starting' | 'catching-up' | 'subscribing' | 'live' | 'backing-off' | 'stopped' | 'failed';
   received: number;
   handled: number;
   ownWritesSkipped: number;

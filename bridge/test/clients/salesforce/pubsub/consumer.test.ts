@@ -100,6 +100,33 @@ describe('PubSubConsumer over the simulated bus', () => {
     expect(typeof update.commitNumber).toBe('bigint');
   });
 
+  it('is ready once the bus has answered, and a change made right after is delivered from LATEST', async () => {
+    // No timed keepalive comes to help: the first answer has to be the bus acknowledging the stream.
+    sandbox.bus.control.setKeepaliveInterval(600_000);
+    const handler = new RecordingHandler();
+    const checkpoints = new MemoryCheckpoints();
+    const running = consumer(handler, checkpoints, { startFrom: 'LATEST' });
+    await sandbox.user.create('Account', { Name: 'Before start' });
+    running.start();
+    await running.ready(TOPIC);
+    expect(running.stats()[0]?.state).toBe('live');
+    expect(sandbox.bus.control.counters().activeStreams).toBe(1);
+    const [id] = await createAccounts(1, 'Right after ready');
+    await waitFor(() => handler.changes.length === 1, 'the change made right after ready');
+    expect(handler.changes[0]?.recordIds).toEqual([id]);
+    expect(handler.changes[0]?.fields.Name).toBe('Right after ready 0');
+    // the acknowledgement's position was stored, so a restart also resumes from there
+    expect(checkpoints.saves).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ready rejects when the consumer is stopped before the bus answers, and for a topic it does not follow', async () => {
+    const running = consumer(new RecordingHandler(), new MemoryCheckpoints());
+    await expect(running.ready('/data/ContactChangeEvent')).rejects.toMatchObject({ code: 'BRIDGE_ERR_PUBSUB_CONFIG' });
+    const ready = running.ready();
+    await running.stop();
+    await expect(ready).rejects.toMatchObject({ code: 'BRIDGE_ERR_PUBSUB_STOPPED' });
+  });
+
   it('resumes a stream dropped mid-flow with no event missed and none handled twice', async () => {
     const handler = new RecordingHandler();
     const running = consumer(handler, new MemoryCheckpoints(), { maxInFlight: 4 });
