@@ -12,7 +12,7 @@ import type {
   TopicRequest,
 } from '../../../src/clients/salesforce/pubsub/proto.js';
 import type { OrgEventEmitter, PlatformEventPublished, RecordChange } from '../orgEvents.js';
-import { makeLoopbackCertificate } from './certificate.js';
+import { LOOPBACK_SERVER_NAME, makeLoopbackCertificate } from './certificate.js';
 import { ChangeFeed } from './changeFeed.js';
 import type { ChangeEventType } from './changeEventSchema.js';
 import { EventLog } from './eventLog.js';
@@ -77,6 +77,8 @@ export interface PubSubBusDescription {
   endpoint: string;
   tls: boolean;
   caCertificatePem?: string;
+  /** the host name the certificate is issued to: send it as the TLS server name, never the IP */
+  serverName?: string;
   topics: string[];
   controlUrl?: string;
 }
@@ -88,6 +90,8 @@ export interface PubSubBus {
   tls: boolean;
   /** the certificate to trust (self-signed, it is its own CA); absent without TLS */
   caCertificatePem: string | undefined;
+  /** the certificate's host name, to send as the TLS server name; absent without TLS */
+  serverName: string | undefined;
   topics: string[];
   controlUrl: string | undefined;
   control: PubSubBusControl;
@@ -310,13 +314,14 @@ export async function startPubSubBus(options: PubSubBusOptions): Promise<PubSubB
     port,
     tls: useTls,
     caCertificatePem: certificate?.certPem,
+    serverName: certificate ? LOOPBACK_SERVER_NAME : undefined,
     topics,
     controlUrl: controlServer?.url,
     control,
     describe: () => ({
       endpoint,
       tls: useTls,
-      ...(certificate ? { caCertificatePem: certificate.certPem } : {}),
+      ...(certificate ? { caCertificatePem: certificate.certPem, serverName: LOOPBACK_SERVER_NAME } : {}),
       topics,
       ...(controlServer ? { controlUrl: controlServer.url } : {}),
     }),

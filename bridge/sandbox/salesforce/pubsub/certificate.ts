@@ -1,5 +1,8 @@
 import { generate } from 'selfsigned';
 
+/** The name clients send as TLS server name: a server name may not be an IP address (RFC 6066). */
+export const LOOPBACK_SERVER_NAME = 'localhost';
+
 export interface BusCertificate {
   certPem: string;
   keyPem: string;
@@ -11,7 +14,7 @@ export interface BusCertificate {
  */
 export async function makeLoopbackCertificate(): Promise<BusCertificate> {
   const notAfter = new Date(Date.now() + 30 * 86_400_000);
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  const pems = await generate([{ name: 'commonName', value: LOOPBACK_SERVER_NAME }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
@@ -23,7 +26,7 @@ export async function makeLoopbackCertificate(): Promise<BusCertificate> {
       {
         name: 'subjectAltName',
         altNames: [
-          { type: 2, value: 'localhost' },
+          { type: 2, value: LOOPBACK_SERVER_NAME },
           { type: 7, ip: '127.0.0.1' },
         ],
       },

@@ -11,7 +11,9 @@ let stub: PubSubStub;
 beforeEach(async () => {
   sandbox = await startPubSubSandbox({ keepaliveIntervalMs: 100 });
   const Client = pubSubServiceConstructor();
-  stub = new Client(sandbox.bus.endpoint, grpc.credentials.createSsl(Buffer.from(sandbox.bus.caCertificatePem as string))) as unknown as PubSubStub;
+  stub = new Client(sandbox.bus.endpoint, grpc.credentials.createSsl(Buffer.from(sandbox.bus.caCertificatePem as string)), {
+    'grpc.ssl_target_name_override': sandbox.bus.serverName as string,
+  }) as unknown as PubSubStub;
 });
 
 afterEach(async () => {

@@ -27,7 +27,8 @@ describe('salesforce-pubsub-api-client against the simulated bus', () => {
         // the library accepts only https instance URLs; the bus compares the host
         instanceUrl: sandbox.bridge.identity.instanceUrl.replace(/^http:/, 'https:'),
         organizationId: sandbox.org.orgId,
-        pubSubEndpoint: sandbox.bus.endpoint,
+        // by name, not 127.0.0.1: the library would send the IP as TLS server name (RFC 6066 forbids it)
+        pubSubEndpoint: `${sandbox.bus.serverName as string}:${sandbox.bus.port}`,
         rejectUnauthorizedSsl: false,
       },
       quiet,

@@ -96,8 +96,11 @@ export interface PubSubHandler {
 export interface PubSubConsumerConfig {
   /** `host:port`, e.g. `api.pubsub.salesforce.com:7443` */
   endpoint: string;
-  /** TLS trusting the system roots, or this PEM; `false` = plaintext (sandbox only) */
-  tls?: { caCertificatePem?: string } | false;
+  /**
+   * TLS trusting the system roots, or this PEM; `false` = plaintext (sandbox only). `serverName`:
+   * the certificate's host name when `endpoint` is an IP address (default `localhost` on loopback).
+   */
+  tls?: { caCertificatePem?: string; serverName?: string } | false;
   topics: string[];
   /** events requested and not yet handled, per topic; at most 100 (the service's cap) */
   maxInFlight?: number;

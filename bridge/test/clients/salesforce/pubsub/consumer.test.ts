@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PubSubConsumer } from '../../../../src/clients/salesforce/pubsub/index.js';
 import type { ChangeEvent, PubSubConsumerConfig, RecordsBatch } from '../../../../src/clients/salesforce/pubsub/types.js';
 import { MemoryCheckpoints, startPubSubSandbox, waitFor, type PubSubSandbox } from '../../../sandbox/pubsub/harness.js';
@@ -32,6 +32,19 @@ class RecordingHandler {
 let sandbox: PubSubSandbox;
 let consumers: PubSubConsumer[] = [];
 const sleeps: number[] = [];
+
+// Every TLS connection of this file goes to 127.0.0.1; none may send the IP as its server name.
+const warnings: Error[] = [];
+const onWarning = (warning: Error): void => {
+  warnings.push(warning);
+};
+beforeAll(() => {
+  process.on('warning', onWarning);
+});
+afterAll(() => {
+  process.off('warning', onWarning);
+  expect(warnings.filter((warning) => (warning as Error & { code?: string }).code === 'DEP0123').map((warning) => warning.message)).toEqual([]);
+});
 
 beforeEach(async () => {
   sandbox = await startPubSubSandbox({ keepaliveIntervalMs: 150 });
