@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { loadBridgeConfig, type BridgeConfig } from '../config/index.js';
 import { createLogger, type Logger } from '../logger.js';
+import type { Store } from '../store/index.js';
 import { composeBridge, type ComposedBridge, type ComposeOptions } from '../sync/compose.js';
 import { qadPortFactory } from '../sync/qadPort.js';
-import { KyselySyncStore } from '../sync/storeAdapter.js';
 import { CliUsageError, requireStringArg, type CliArgs, type CliIo, type CliOption } from './command.js';
 
 export const CONFIG_OPTION: Record<string, CliOption> = {
@@ -25,7 +25,7 @@ export function readConfig(args: CliArgs): { config: BridgeConfig; baseDir: stri
 export async function loadBridge(args: CliArgs, io: CliIo, extra: Partial<ComposeOptions> = {}): Promise<{ bridge: ComposedBridge; config: BridgeConfig; logger: Logger }> {
   const { config, baseDir } = readConfig(args);
   const logger = cliLogger(io);
-  let syncStore: KyselySyncStore | null = null;
+  let opened: Store | null = null;
   const connectionId = typeof args.values.connection === 'string' ? args.values.connection : undefined;
   if (connectionId && !config.connections.some((c) => c.id === connectionId)) {
     throw new CliUsageError(`--connection ${connectionId} is not in the config. Fix: use one of ${config.connections.map((c) => c.id).join(', ')}`);
@@ -36,9 +36,9 @@ export async function loadBridge(args: CliArgs, io: CliIo, extra: Partial<Compos
     env: io.env,
     logger,
     onStoreOpen: (store) => {
-      syncStore = new KyselySyncStore(store.db, store.dialect);
+      opened = store;
     },
-    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(syncStore!, { env: io.env })(connection, secrets, ctx),
+    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(opened!, { env: io.env })(connection, secrets, ctx),
     ...extra,
   });
   return { bridge, config, logger };

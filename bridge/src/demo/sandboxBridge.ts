@@ -1,9 +1,9 @@
 import { parseBridgeConfig, type BridgeConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
+import type { Store } from '../store/index.js';
 import { composeBridge, type ComposedBridge, type ComposeOptions } from '../sync/compose.js';
 import type { PubSubSettings } from '../sync/consumerFactory.js';
 import { qadPortFactory } from '../sync/qadPort.js';
-import { KyselySyncStore } from '../sync/storeAdapter.js';
 import { DEFAULT_MAPPINGS_DIR } from '../sync/mapping.js';
 
 /** the parts of `ml-connector sandbox`'s JSON line a bridge needs */
@@ -67,9 +67,9 @@ export async function composeSandboxBridge(
 ): Promise<ComposedBridge> {
   const config = sandboxBridgeConfig(endpoints, { storeFile: options.storeFile, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}), ...(options.baseDelayMs ? { baseDelayMs: options.baseDelayMs } : {}) });
   const pubsub = sandboxPubSub(endpoints);
-  // the QAD factory needs the sync store, which exists only once the store is open: it is handed
-  // over lazily through this holder
-  let syncStore: KyselySyncStore | null = null;
+  // the QAD factory needs the store, which exists only once it is open: it is handed over lazily
+  // through this holder
+  let opened: Store | null = null;
   const sharedSet = endpoints.qad?.workspace.sharedSet ?? '';
   return composeBridge({
     config,
@@ -80,9 +80,9 @@ export async function composeSandboxBridge(
     ...(options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
     ...(pubsub ? { pubsub: { [SANDBOX_CONNECTION_ID]: pubsub } } : {}),
     ...(options.runtime ? { runtime: options.runtime } : {}),
-    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(syncStore!, { sharedSets: { [connection.id]: sharedSet } })(connection, secrets, ctx),
+    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(opened!, { sharedSets: { [connection.id]: sharedSet } })(connection, secrets, ctx),
     onStoreOpen: (store) => {
-      syncStore = new KyselySyncStore(store.db, store.dialect);
+      opened = store;
     },
   });
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Makes a payload safe and small enough for the audit trail: secrets are masked at any depth, and
  * the JSON is cut to a byte budget while staying valid JSON (Payload__c is parsed by the console).
@@ -79,4 +81,24 @@ export function redactPayload(value: unknown, budgetBytes: number = DEFAULT_PAYL
   const last = full.charCodeAt(cut - 1);
   if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
   return wrap(full.slice(0, cut));
+}
+
+/**
+ * What an audit row keeps of a payload: the redacted JSON fitted to Payload__c, and the sha256 of
+ * the whole redacted text, so two attempts with the same content show the same hash even when the
+ * stored text had to be cut.
+ */
+export function auditPayload(value: unknown, budgetBytes: number = DEFAULT_PAYLOAD_BUDGET_BYTES): { payload: string | null; payloadHash: string | null } {
+  if (value === undefined) return { payload: null, payloadHash: null };
+  const full = JSON.stringify(redactSecrets(value)) ?? 'null';
+  return { payload: redactPayload(value, budgetBytes), payloadHash: createHash('sha256').update(full).digest('hex') };
+}
+
+/** Error_Message__c is a LongTextArea(32768); a client error may echo the bearer token it sent. */
+export const MAX_ERROR_MESSAGE_CHARS = 32_000;
+
+/** error texts are clipped and scrubbed of bearer tokens a library may have echoed */
+export function safeErrorMessage(message: string, limit: number = MAX_ERROR_MESSAGE_CHARS): string {
+  const scrubbed = message.replace(/Bearer\s+[A-Za-z0-9._~+/!=-]+/g, `Bearer ${REDACTION_MARK}`);
+  return scrubbed.length > limit ? `${scrubbed.slice(0, limit - 1)}…` : scrubbed;
 }

@@ -7,6 +7,7 @@ import { StoreError } from '../errors.js';
 import type { RandomSource, RetryPolicyOptions } from '../lib/retryPolicy.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { InCodeMigrationProvider } from './migrations/index.js';
+import { SchemaScopedPostgresDialect } from './scopedIntrospector.js';
 import { auditRepository, type AuditRepository } from './repositories/audit.js';
 import { checkpointsRepository, type CheckpointsRepository } from './repositories/checkpoints.js';
 import { connectionsRepository, type ConnectionsRepository } from './repositories/connections.js';
@@ -54,6 +55,9 @@ export interface Store {
   audit: AuditRepository;
   leases: LeasesRepository;
 }
+
+/** what the sync engine works with: the repositories of its durable state, never the database itself */
+export type SyncRepositories = Pick<Store, 'jobs' | 'links' | 'hashes' | 'checkpoints' | 'audit' | 'leases'>;
 
 export const DEFAULT_SQLITE_FILE = path.join('data', 'ml-connector.sqlite');
 
@@ -105,7 +109,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     });
     // An idle client losing its server must not crash the process; the next query reconnects.
     pool.on('error', (error) => logger.warn({ err: { message: error.message } }, 'idle PostgreSQL client failed'));
-    db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<StoreDatabase>({ dialect: options.schema ? new SchemaScopedPostgresDialect({ pool }, options.schema) : new PostgresDialect({ pool }) });
     if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
   } else {
     dialect = 'sqlite';

@@ -1,12 +1,12 @@
 import type { Logger } from '../logger.js';
 import type { SalesforcePort, SObjectRecord } from './ports.js';
-import type { AuditEntry, StoredAuditEntry, SyncStore } from './storePort.js';
+import { AUDIT_STATUSES, type AuditEvent, type AuditStatus, type SyncRepositories } from '../store/index.js';
 
-export const ALL_AUDIT_STATUSES: ReadonlyArray<AuditEntry['status']> = ['Succeeded', 'Failed', 'Retrying', 'Waiting', 'Skipped', 'Replay Requested', 'Replayed'];
+export const ALL_AUDIT_STATUSES: readonly AuditStatus[] = AUDIT_STATUSES;
 
 const USER_ID = /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/;
 
-export function toSyncAuditRecord(entry: StoredAuditEntry, replayOfSalesforceId: string | null): SObjectRecord {
+export function toSyncAuditRecord(entry: AuditEvent, replayOfSalesforceId: string | null): SObjectRecord {
   return {
     Bridge_Event_Id__c: entry.eventId,
     Connection_Id__c: entry.connectionId,
@@ -32,7 +32,7 @@ export function toSyncAuditRecord(entry: StoredAuditEntry, replayOfSalesforceId:
 
 export interface AuditMirrorOptions {
   connectionId: string;
-  store: SyncStore;
+  store: SyncRepositories;
   salesforce: SalesforcePort;
   logger: Logger;
   clock: () => number;
@@ -51,11 +51,11 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
   const totals = { sent: 0, failed: 0, skipped: 0 };
   const allowed = options.mirroredStatuses();
   for (;;) {
-    const batch = await store.unmirroredAudit(connectionId, 200);
+    const batch = await store.audit.listUnmirrored(200, connectionId);
     if (batch.length === 0) return totals;
-    const now = new Date(options.clock()).toISOString();
+    const now = options.clock();
     const notMirrored = batch.filter((e) => !allowed.has(e.status));
-    await store.markMirrored(notMirrored.map((e) => e.eventId), now);
+    await store.audit.markMirrored(notMirrored.map((e) => e.eventId), now);
     totals.skipped += notMirrored.length;
     const rows = batch.filter((e) => allowed.has(e.status));
     if (rows.length === 0) continue;
@@ -77,7 +77,7 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
         options.logger.warn({ eventId: row.eventId, errors: outcome && !outcome.ok ? outcome.errors : undefined }, 'Sync_Audit__c upsert refused a row; it stays queued');
       }
     }
-    await store.markMirrored(done, now);
+    await store.audit.markMirrored(done, now);
     totals.sent += done.length;
     if (done.length === 0) return totals;
   }

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import { contentHash } from './hash.js';
 import { isOwnChange, type ChangeEvent, type EventHandler, type PlatformEventMessage, type RecordsBatch } from './ports.js';
-import type { SyncStore } from './storePort.js';
+import type { SyncRepositories } from '../store/index.js';
 import type { AccountChangePayload } from './streams/sfAccounts.js';
 import type { OrderActivationPayload } from './streams/sfOrders.js';
 
@@ -13,7 +13,7 @@ export const CDC_TOPICS = {
 
 export interface ChangeIntakeOptions {
   connectionId: string;
-  store: SyncStore;
+  store: SyncRepositories;
   clock: () => number;
   maxAttempts: number;
   logger: Logger;
@@ -33,16 +33,17 @@ export function createChangeIntake(options: ChangeIntakeOptions): EventHandler &
   const { connectionId, store, clock } = options;
   const counts = { accountChanges: 0, orderActivations: 0, ownWritesSkipped: 0, replayRequests: 0, ignored: 0 };
   const now = (): string => new Date(clock()).toISOString();
+  const runAt = (): number => clock();
 
   async function queueAccount(recordId: string, changedFields: string[], fields: Record<string, unknown>, correlationId: string): Promise<void> {
     const payload: AccountChangePayload = { recordId, changedFields, fields };
-    await store.enqueue({ connectionId, stream: 'sf-accounts', key: recordId, payload, payloadHash: contentHash(payload), correlationId, maxAttempts: options.maxAttempts, runAt: now() });
+    await store.jobs.enqueue({ connectionId, stream: 'sf-accounts', key: recordId, payload, payloadHash: contentHash(payload), correlationId, maxAttempts: options.maxAttempts, runAt: runAt() });
     counts.accountChanges += 1;
   }
 
   async function queueOrder(orderId: string, correlationId: string): Promise<void> {
     const payload: OrderActivationPayload = { orderId };
-    await store.enqueue({ connectionId, stream: 'sf-orders', key: orderId, payload, payloadHash: contentHash(payload), correlationId, maxAttempts: options.maxAttempts, runAt: now() });
+    await store.jobs.enqueue({ connectionId, stream: 'sf-orders', key: orderId, payload, payloadHash: contentHash(payload), correlationId, maxAttempts: options.maxAttempts, runAt: runAt() });
     counts.orderActivations += 1;
   }
 

@@ -12,7 +12,6 @@ import { SyncEngine } from './engine.js';
 import { mappingSetFrom } from './mapping.js';
 import { createSyncMetrics, type SyncMetrics } from './metrics.js';
 import type { QadPort } from './ports.js';
-import { KyselySyncStore } from './storeAdapter.js';
 
 /** builds the connection's QAD client from its config and decrypted secrets (see qadPort.ts) */
 export type QadPortFactory = (connection: ConnectionConfig, secrets: Readonly<Record<string, string>>, options: { sandboxMode: boolean; logger: Logger }) => Promise<QadPort & { close?(): Promise<void> }>;
@@ -68,6 +67,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
   const store = await openStore({
     ...(url ? { url } : { file: path.resolve(options.baseDir, config.store.file) }),
     ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
+    ...(options.runtime?.clock ? { clock: options.runtime.clock } : {}),
     logger,
   });
   const opened: Array<{ close(): Promise<void> }> = [];
@@ -76,7 +76,6 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
     options.onStoreOpen?.(store);
     const secrets = new ConnectionSecrets(store, new CredentialVault(keyring));
     const catalog = loadMappings(path.resolve(options.baseDir, config.mappingsDir));
-    const syncStore = new KyselySyncStore(store.db, store.dialect);
     // a private CA for the Pub/Sub endpoint (the sandbox's self-made certificate); the config file has no key for it yet
     const caFile = env.ML_CONNECTOR_PUBSUB_CA_FILE?.trim();
     const pubsubCa = caFile ? readFileSync(path.resolve(options.baseDir, caFile), 'utf8') : undefined;
@@ -116,7 +115,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
         connectionId: connection.id,
         salesforce,
         qad,
-        store: syncStore,
+        store,
         mappings: mappingSetFrom(catalog.select(connection.mappings)),
         logger: clog.child({ component: 'sync' }),
         pollIntervalMs: connection.schedule.qadPollSeconds * 1000,
@@ -132,7 +131,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
         ...options.runtime,
       });
     }
-    const engine = new SyncEngine(syncStore, runtimes, logger.child({ component: 'engine' }));
+    const engine = new SyncEngine(store, runtimes, logger.child({ component: 'engine' }));
     metrics.observe(engine);
     const closeClients = async (): Promise<void> => {
       for (const o of opened.splice(0).reverse()) await o.close().catch(() => undefined);

@@ -14,7 +14,7 @@ import { storeReplayCheckpoints } from './replayCheckpoints.js';
 import { Replayer, replayPendingRequests } from './replay.js';
 import type { SyncMetrics } from './metrics.js';
 import type { StreamContext, SyncStream } from './stream.js';
-import type { SyncStore } from './storePort.js';
+import type { SyncRepositories } from '../store/index.js';
 import { qadBusinessRelationStream } from './streams/qadBusinessRelations.js';
 import { qadContactsStream } from './streams/qadContacts.js';
 import { qadItemsStream } from './streams/qadItems.js';
@@ -25,7 +25,7 @@ export interface ConnectionRuntimeOptions {
   connectionId: string;
   salesforce: SalesforcePort;
   qad: QadPort;
-  store: SyncStore;
+  store: SyncRepositories;
   mappings: MappingSet;
   logger: Logger;
   clock?: () => number;
@@ -52,9 +52,6 @@ export interface ConnectionRuntimeOptions {
   initiallyPaused?: StreamName[];
   metrics?: SyncMetrics;
 }
-
-/** later than any lock or lease; ISO text compares as text, so this must not be an expanded-year date */
-const FAR_FUTURE = '9999-12-31T23:59:59.999Z';
 
 /** the order the worker loop visits streams in: links before the work that needs them */
 const STREAM_ORDER: StreamName[] = ['qad-customers', 'qad-suppliers', 'qad-items', 'qad-contacts', 'sf-accounts', 'sf-orders'];
@@ -118,7 +115,7 @@ export class ConnectionRuntime {
       connectionId: this.connectionId,
       salesforce: this.#o.salesforce,
       qad: this.#o.qad,
-      store,
+      links: store.links,
       mappings: this.#o.mappings,
       logger: this.#o.logger,
       standardPricebookId: () => this.#standardPricebookId(),
@@ -197,7 +194,7 @@ export class ConnectionRuntime {
   }
 
   replayCheckpoints(): ReplayCheckpointStore {
-    return storeReplayCheckpoints(this.#o.store, this.connectionId, () => this.#now(), (replayId, lastEventAt) => {
+    return storeReplayCheckpoints(this.#o.store, this.connectionId, (replayId, lastEventAt) => {
       this.#cdcPosition = replayId;
       this.#cdcLastEventAt = lastEventAt;
     });
@@ -258,7 +255,7 @@ export class ConnectionRuntime {
       connectionId: this.connectionId,
       status,
       now: this.#now(),
-      lastQadPoll: this.#lastQadPoll ?? (await this.#o.store.getCheckpoint(this.connectionId, 'qad-last-poll')),
+      lastQadPoll: this.#lastQadPoll ?? (await this.#o.store.checkpoints.get(this.connectionId, 'qad-last-poll')),
       cdcReplayPosition: this.#cdcPosition,
       cdcLastEventAt: this.#cdcLastEventAt,
       budget: this.#o.salesforce.budget(),
@@ -290,7 +287,7 @@ export class ConnectionRuntime {
   /** orders activated while no subscription was listening (see catchUp.ts) */
   async catchUpOrders(): Promise<number> {
     if (this.isPaused('sf-orders')) return 0;
-    return catchUpActivatedOrders({ salesforce: this.#o.salesforce, store: this.#o.store, connectionId: this.connectionId, maxAttempts: this.#o.maxAttempts, now: this.#now() });
+    return catchUpActivatedOrders({ salesforce: this.#o.salesforce, store: this.#o.store, connectionId: this.connectionId, maxAttempts: this.#o.maxAttempts });
   }
 
   /**
@@ -298,10 +295,10 @@ export class ConnectionRuntime {
    * pending replay requests, run every due job until none is left, mirror the audit, heartbeat.
    */
   async runOnce(options: { full?: boolean; onProgress?: (object: string, read: number) => void; onDrained?: (processed: number) => void } = {}): Promise<{ poll: PollResult; processed: number; pending: number }> {
-    const { store, clock, leaseMs, workerId } = this.#o;
+    const { store, leaseMs, workerId } = this.#o;
     const lease = `connection:${this.connectionId}`;
-    if (this.#o.singleInstance) await store.release(null, this.#now(), FAR_FUTURE);
-    const held = await store.acquireLease(lease, workerId, this.#o.singleInstance ? FAR_FUTURE : this.#now(), new Date(clock() + leaseMs * 10).toISOString());
+    if (this.#o.singleInstance) await store.jobs.requeueExpired({ all: true });
+    const held = await store.leases.acquire(lease, workerId, leaseMs * 10, { takeOver: this.#o.singleInstance });
     if (!held) throw Object.assign(new Error(`another bridge instance holds connection ${this.connectionId}; stop it or wait for its lease to expire`), { code: 'BRIDGE_ERR_LEASE_HELD' });
     try {
       const poll = await this.pollNow({ ...(options.full ? { full: true } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
@@ -316,17 +313,16 @@ export class ConnectionRuntime {
       }
       await this.mirrorNow();
       await this.heartbeatNow();
-      return { poll, processed, pending: await store.pendingCount(this.connectionId) };
+      return { poll, processed, pending: await this.#pendingJobs() };
     } finally {
-      await store.releaseLease(lease, workerId);
+      await store.leases.release(lease, workerId);
     }
   }
 
   async #tryLease(): Promise<boolean> {
     const { store, clock, leaseMs, workerId } = this.#o;
-    const now = clock();
-    this.#lastLeaseAt = now;
-    this.#holdsLease = await store.acquireLease(`connection:${this.connectionId}`, workerId, new Date(now).toISOString(), new Date(now + leaseMs).toISOString());
+    this.#lastLeaseAt = clock();
+    this.#holdsLease = await store.leases.acquire(`connection:${this.connectionId}`, workerId, leaseMs);
     return this.#holdsLease;
   }
 
@@ -334,11 +330,11 @@ export class ConnectionRuntime {
     const { store } = this.#o;
     if (this.#o.singleInstance) {
       // one bridge per SQLite file: whatever a previous process left running or leased is dead
-      await store.release(null, this.#now(), FAR_FUTURE);
-      await store.acquireLease(`connection:${this.connectionId}`, this.#o.workerId, FAR_FUTURE, new Date(this.#o.clock() + this.#o.leaseMs).toISOString());
+      await store.jobs.requeueExpired({ all: true });
+      await store.leases.acquire(`connection:${this.connectionId}`, this.#o.workerId, this.#o.leaseMs, { takeOver: true });
     } else {
-      await store.release(this.#o.workerId, this.#now());
-      await store.release(null, this.#now());
+      await store.jobs.release(this.#o.workerId);
+      await store.jobs.requeueExpired();
     }
     this.#stopping = false;
     if (await this.#tryLease()) await this.#becomeLeader();
@@ -415,14 +411,20 @@ export class ConnectionRuntime {
       await this.#consumer.stop().catch((error: unknown) => this.#recordError('cdc', error));
       this.#consumer = null;
     }
-    await this.#o.store.release(this.#o.workerId, this.#now());
+    await this.#o.store.jobs.release(this.#o.workerId);
     if (this.#holdsLease) {
       await this.mirrorNow().catch((error: unknown) => this.#recordError('audit-mirror', error));
       await this.heartbeatNow('Stopped').catch((error: unknown) => this.#recordError('heartbeat', error));
-      await this.#o.store.releaseLease(`connection:${this.connectionId}`, this.#o.workerId);
+      await this.#o.store.leases.release(`connection:${this.connectionId}`, this.#o.workerId);
       this.#holdsLease = false;
     }
     this.ready = false;
+  }
+
+  /** queued or running; waiting and failed jobs need something else to happen first */
+  async #pendingJobs(stream?: StreamName): Promise<number> {
+    const counts = await this.#o.store.jobs.counts(this.connectionId, stream);
+    return counts.queued + counts.running;
   }
 
   async status(): Promise<ConnectionRuntimeStatus> {
@@ -434,7 +436,7 @@ export class ConnectionRuntime {
         paused: this.#paused.has(name),
         lastRunAt: state?.lastRunAt ?? null,
         lastError: state?.lastError ?? null,
-        pendingJobs: this.streams.has(name) ? await this.#o.store.pendingCount(this.connectionId, name) : 0,
+        pendingJobs: this.streams.has(name) ? await this.#pendingJobs(name) : 0,
       });
     }
     return {

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { ConnectionRuntimeStatus, EngineApi, ReplayOutcome, StreamName } from './api.js';
 import { ConnectionRuntime, type ConnectionRuntimeOptions } from './connectionRuntime.js';
 import { jobIdOfAuditEvent } from './jobRunner.js';
-import type { SyncStore } from './storePort.js';
+import type { SyncRepositories } from '../store/index.js';
 
 /**
  * The engine: one runtime per connection, behind the EngineApi the HTTP layer and the CLI use.
@@ -14,7 +14,7 @@ export class SyncEngine implements EngineApi {
   #started = false;
 
   constructor(
-    private readonly store: SyncStore,
+    private readonly store: SyncRepositories,
     connections: ConnectionRuntimeOptions[],
     private readonly logger: Logger,
   ) {
@@ -59,7 +59,7 @@ export class SyncEngine implements EngineApi {
 
   async replay(auditEventId: string, requestedBy: string): Promise<ReplayOutcome> {
     const jobId = jobIdOfAuditEvent(auditEventId);
-    const job = jobId ? await this.store.getJob(jobId) : null;
+    const job = jobId ? await this.store.jobs.get(jobId) : null;
     if (!job) throw new NotFoundError('audit event', auditEventId);
     return this.runtime(job.connectionId).replayer.replay(auditEventId, requestedBy);
   }

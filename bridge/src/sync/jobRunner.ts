@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicyOptions } from '../lib/retryPolicy.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from '../lib/retryPolicy.js';
+import { auditPayload, safeErrorMessage } from '../lib/redact.js';
 import type { Logger } from '../logger.js';
-import { auditPayload, safeErrorMessage } from './redact.js';
+import { isFinalFailure, type AuditStatus, type JobRecord, type SyncRepositories } from '../store/index.js';
 import { waitKey, type JobOutcome, type StreamContext, type SyncStream } from './stream.js';
-import type { AuditEntry, JobRecord, SyncStore } from './storePort.js';
 
 export interface JobRunnerOptions {
-  store: SyncStore;
+  store: SyncRepositories;
   context: StreamContext;
   workerId: string;
   clock: () => number;
@@ -16,14 +16,14 @@ export interface JobRunnerOptions {
   lockMs?: number;
   logger: Logger;
   /** told about every settled attempt (metrics) */
-  onSettled?: (stream: string, status: AuditEntry['status']) => void;
+  onSettled?: (stream: string, status: AuditStatus) => void;
 }
 
 export interface ProcessedJob {
   job: JobRecord;
   outcome: JobOutcome;
   auditEventId: string;
-  auditStatus: AuditEntry['status'];
+  auditStatus: AuditStatus;
 }
 
 /** one id per attempt; it starts with the job id so a replay can find the job an audit row came from */
@@ -37,12 +37,19 @@ export function jobIdOfAuditEvent(eventId: string): string | null {
 }
 
 const ACCOUNT_LINK_OBJECTS = new Set(['customer', 'supplier']);
+const WAITING_CODE = 'BRIDGE_ERR_WAITING_FOR_LINK';
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
+}
 
 /**
  * Claims due jobs of one stream, runs them as one batch and makes every outcome durable: audit row
- * first (the trail is at-least-once), then links and record hashes, then the job's new state. A
- * retryable failure goes back to the queue after capped exponential backoff with jitter; after the
- * last attempt the job is Failed and waits for a replay.
+ * first (the trail is at-least-once), then links and record hashes, then the job's new state. The
+ * job rules (backoff with jitter and cap, Failed after the last attempt, wait and wake) are the
+ * jobs repository's; the runner only passes the connection's retry policy along.
  */
 export class JobRunner {
   readonly #o: Required<Omit<JobRunnerOptions, 'random' | 'retry' | 'lockMs' | 'onSettled'>> & { random: () => number; retry: RetryPolicyOptions; lockMs: number; onSettled?: JobRunnerOptions['onSettled'] };
@@ -57,7 +64,7 @@ export class JobRunner {
 
   /** claims and runs one batch; resolves to the number of jobs processed */
   async runOnce(stream: SyncStream): Promise<number> {
-    const jobs = await this.#o.store.claim(this.#o.context.connectionId, stream.name, stream.batchSize, this.#o.workerId, this.#iso(), this.#iso(this.#o.lockMs));
+    const jobs = await this.#o.store.jobs.claim(stream.batchSize, this.#o.workerId, { connectionId: this.#o.context.connectionId, streams: [stream.name], lockMs: this.#o.lockMs });
     if (jobs.length === 0) return 0;
     await this.process(stream, jobs);
     return jobs.length;
@@ -82,24 +89,22 @@ export class JobRunner {
   }
 
   async #settle(stream: SyncStream, job: JobRecord, outcome: JobOutcome): Promise<ProcessedJob> {
-    const { store, context, clock } = this.#o;
-    const attempt = job.attempt + 1;
+    const { store, context, workerId } = this.#o;
+    // the claim counted this attempt already
+    const attempt = job.attempt;
     const now = this.#iso();
-    let status: AuditEntry['status'];
-    let nextRunAt: string | null = null;
+    let status: AuditStatus;
     if (outcome.kind === 'succeeded') status = 'Succeeded';
     else if (outcome.kind === 'skipped') status = 'Skipped';
     else if (outcome.kind === 'waiting') status = 'Waiting';
-    else if (outcome.retryable && attempt < job.maxAttempts) {
-      status = 'Retrying';
-      nextRunAt = new Date(clock() + retryDelayMs(attempt, this.#o.retry, null, this.#o.random)).toISOString();
-    } else status = 'Failed';
+    else status = isFinalFailure(job, outcome) ? 'Failed' : 'Retrying';
 
     const eventId = newAuditEventId(job.id, attempt);
     const { payload, payloadHash } = auditPayload(outcome.sent ?? job.payload);
     const errorText = outcome.kind === 'failed' ? outcome.message : outcome.kind === 'waiting' ? outcome.message : outcome.kind === 'skipped' ? outcome.reason : null;
-    const replayOrigin = job.replayOf ? await store.getAudit(job.replayOf) : null;
-    await store.appendAudit({
+    const replayOrigin = job.replayOf ? await store.audit.get(job.replayOf) : null;
+    // the trail first: a crash after this line repeats the attempt (and its row), never loses one
+    await store.audit.append({
       eventId,
       connectionId: context.connectionId,
       direction: stream.direction,
@@ -111,7 +116,7 @@ export class JobRunner {
       salesforceRecordId: outcome.salesforceRecordId ?? null,
       correlationId: job.correlationId,
       attempt,
-      errorCode: outcome.kind === 'failed' ? outcome.code : outcome.kind === 'waiting' ? 'BRIDGE_ERR_WAITING_FOR_LINK' : null,
+      errorCode: outcome.kind === 'failed' ? outcome.code : outcome.kind === 'waiting' ? WAITING_CODE : null,
       errorMessage: errorText === null ? null : safeErrorMessage(errorText),
       payload,
       payloadHash,
@@ -123,24 +128,23 @@ export class JobRunner {
 
     if (outcome.kind === 'succeeded') {
       const wake: string[] = [];
-      for (const link of outcome.links ?? []) {
-        await store.saveLink({ connectionId: context.connectionId, lastSyncedAt: now, ...link });
+      const links = outcome.links ?? [];
+      await store.links.upsertMany(links.map((link) => ({ connectionId: context.connectionId, ...link })));
+      for (const link of links) {
         if (link.salesforceId) wake.push(waitKey.salesforce(link.salesforceId));
         if (ACCOUNT_LINK_OBJECTS.has(link.object)) wake.push(waitKey.qad('Account', link.qadKey));
       }
-      for (const h of outcome.recordHashes ?? []) await store.saveRecordHash(context.connectionId, h.object, h.key, h.hash);
-      await store.succeed(job.id, attempt, job.payloadHash, now);
-      if (wake.length > 0) await store.wake(context.connectionId, [...new Set(wake)], now);
+      for (const [object, entries] of groupBy(outcome.recordHashes ?? [], (h) => h.object)) await store.hashes.putMany(context.connectionId, object, entries);
+      await store.jobs.complete(job.id, workerId, job.payloadHash);
+      if (wake.length > 0) await store.jobs.wake(context.connectionId, wake);
     } else if (outcome.kind === 'skipped') {
-      await store.succeed(job.id, attempt, job.payloadHash, now);
+      await store.jobs.complete(job.id, workerId, job.payloadHash);
     } else if (outcome.kind === 'waiting') {
-      await store.wait(job.id, attempt, outcome.waitingOn, outcome.message, now);
-    } else if (status === 'Retrying') {
-      await store.retryLater(job.id, attempt, nextRunAt!, outcome.code, safeErrorMessage(outcome.message), now);
+      await store.jobs.wait(job.id, outcome.waitingOn, { workerId, reason: { code: WAITING_CODE, message: outcome.message } });
     } else {
-      await store.fail(job.id, attempt, outcome.code, safeErrorMessage(outcome.message), now);
+      await store.jobs.fail(job.id, { code: outcome.code, message: safeErrorMessage(outcome.message), retryable: outcome.retryable }, workerId, { retry: this.#o.retry, random: this.#o.random });
     }
-    if (job.replayOf) await store.setAuditStatus(job.replayOf, 'Replayed', now);
+    if (job.replayOf) await store.audit.updateStatus(job.replayOf, 'Replayed');
     this.#o.onSettled?.(stream.name, status);
     if (outcome.kind === 'failed') {
       this.#o.logger.warn({ stream: stream.name, key: job.key, attempt, code: outcome.code, status }, 'sync attempt failed');

@@ -1,6 +1,6 @@
 import type { StreamName } from './api.js';
 import type { QadListObject, QadPort, QadRecord } from './ports.js';
-import type { SyncStore } from './storePort.js';
+import type { SyncRepositories } from '../store/index.js';
 
 /** business relations first: contacts need their Account linked, orders need both */
 export const POLL_ORDER: ReadonlyArray<{ object: QadListObject; stream: StreamName }> = [
@@ -20,7 +20,7 @@ export interface PollResult {
 export interface PollOptions {
   connectionId: string;
   qad: QadPort;
-  store: SyncStore;
+  store: SyncRepositories;
   clock: () => number;
   maxAttempts: number;
   /** streams that are paused are not polled (their cursors stay where they are) */
@@ -44,7 +44,7 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
   const runId = new Date(clock()).toISOString();
   const result: PollResult = { runId, read: 0, queued: 0, byObject: {} };
   const enqueue = async (stream: StreamName, object: string, record: QadRecord): Promise<void> => {
-    await store.enqueue({
+    await store.jobs.enqueue({
       connectionId,
       stream,
       key: record.key,
@@ -52,7 +52,7 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
       payloadHash: qad.recordHash(record),
       correlationId: `qad:${object}:${record.key}:${runId}`.slice(0, 80),
       maxAttempts: options.maxAttempts,
-      runAt: new Date(clock()).toISOString(),
+      runAt: clock(),
     });
   };
   for (const { object, stream } of POLL_ORDER) {
@@ -67,7 +67,7 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
         options.onProgress?.(object, counts.read);
       }
     } else {
-      const cursor = await store.getCheckpoint(connectionId, cursorName(object));
+      const cursor = await store.checkpoints.get(connectionId, cursorName(object));
       const poll = qad.poll(object, cursor);
       for await (const page of poll) {
         for (const record of page) await enqueue(stream, object, record);
@@ -76,11 +76,11 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
       }
       const finished = await poll.finish();
       counts.read = finished.scanned;
-      if (finished.cursor && finished.cursor !== cursor) await store.saveCheckpoint(connectionId, cursorName(object), finished.cursor, new Date(clock()).toISOString());
+      if (finished.cursor && finished.cursor !== cursor) await store.checkpoints.set(connectionId, cursorName(object), finished.cursor);
     }
     result.read += counts.read;
     result.queued += counts.queued;
   }
-  await store.saveCheckpoint(connectionId, 'qad-last-poll', runId, runId);
+  await store.checkpoints.set(connectionId, 'qad-last-poll', runId);
   return result;
 }

@@ -3,23 +3,14 @@ import { contentHash, loadQadProfile, QadClient, type HashStore } from '../clien
 import type { ConnectionConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { QadSalesOrderInput, QadPort, QadListObject } from './ports.js';
-import type { SyncStore } from './storePort.js';
+import type { SyncRepositories } from '../store/index.js';
 import type { QadPortFactory } from './compose.js';
 
 /** the QAD client's change-detection hashes, kept in the store so they survive a restart */
-export function storeHashStore(store: SyncStore, connectionId: string): HashStore {
+export function storeHashStore(store: Pick<SyncRepositories, 'hashes'>, connectionId: string): HashStore {
   return {
-    async get(object, keys) {
-      const out = new Map<string, string>();
-      for (const key of keys) {
-        const hash = await store.getRecordHash(connectionId, object, key);
-        if (hash !== null) out.set(key, hash);
-      }
-      return out;
-    },
-    async put(object, entries) {
-      for (const entry of entries) await store.saveRecordHash(connectionId, object, entry.key, entry.hash);
-    },
+    get: (object, keys) => store.hashes.getMany(connectionId, object, keys),
+    put: (object, entries) => store.hashes.putMany(connectionId, object, entries),
   };
 }
 
@@ -53,7 +44,7 @@ export function sharedSetFromEnv(connectionId: string, env: NodeJS.ProcessEnv): 
  * `sharedSets` supplies the QAD shared set per connection id: the connection config has no key for
  * it yet, and record keys of tenants whose browse rows omit the set are built with it.
  */
-export function qadPortFactory(store: SyncStore, options: { profileDir?: string; clock?: () => number; sharedSets?: Record<string, string>; env?: NodeJS.ProcessEnv } = {}): QadPortFactory {
+export function qadPortFactory(store: Pick<SyncRepositories, 'hashes'>, options: { profileDir?: string; clock?: () => number; sharedSets?: Record<string, string>; env?: NodeJS.ProcessEnv } = {}): QadPortFactory {
   return async (connection: ConnectionConfig, secrets, { sandboxMode, logger }) => {
     const profile = await loadQadProfile(connection.qad.profile, options.profileDir ?? DEFAULT_PROFILE_DIR);
     const isSoap = profile.flavour === 'qxtend-soap';

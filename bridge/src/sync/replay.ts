@@ -5,10 +5,10 @@ import { contentHash } from './hash.js';
 import { jobIdOfAuditEvent, type JobRunner } from './jobRunner.js';
 import type { SalesforcePort } from './ports.js';
 import type { StreamContext, SyncStream } from './stream.js';
-import type { SyncStore } from './storePort.js';
+import type { SyncRepositories } from '../store/index.js';
 
 export interface ReplayerOptions {
-  store: SyncStore;
+  store: SyncRepositories;
   streams: ReadonlyMap<string, SyncStream>;
   runner: JobRunner;
   context: StreamContext;
@@ -17,6 +17,9 @@ export interface ReplayerOptions {
   maxAttempts: number;
   logger: Logger;
 }
+
+/** a replay runs in the caller's request; this bounds how long a lost caller keeps its job */
+const REPLAY_LOCK_MS = 5 * 60_000;
 
 /**
  * A replay re-reads the current source record, queues it as a new job carrying the replayed
@@ -28,21 +31,21 @@ export class Replayer {
 
   async replay(auditEventId: string, requestedBy: string): Promise<ReplayOutcome> {
     const { store, clock } = this.o;
-    const original = await store.getAudit(auditEventId);
+    const original = await store.audit.get(auditEventId);
     if (!original) throw new NotFoundError('audit event', auditEventId);
     const jobId = jobIdOfAuditEvent(auditEventId);
-    const job = jobId ? await store.getJob(jobId) : null;
+    const job = jobId ? await store.jobs.get(jobId) : null;
     if (!job) throw new NotFoundError('job of audit event', auditEventId);
     const stream = this.o.streams.get(job.stream);
     if (!stream) throw new ValidationError(`audit event ${auditEventId} belongs to stream ${job.stream}, which this bridge does not run`);
     const now = new Date(clock()).toISOString();
     // the requester is kept on the replayed row: the new attempt's audit copies it from there
-    await store.setAuditRequest(auditEventId, requestedBy, now);
+    await store.audit.recordReplayRequest(auditEventId, requestedBy, now);
     const payload = await stream.reread(job, this.o.context);
     if (payload === null) {
       throw new NotFoundError('source record', `${job.stream}:${job.key}`);
     }
-    const queued = await store.enqueue({
+    const queued = await store.jobs.enqueue({
       connectionId: job.connectionId,
       stream: job.stream,
       key: job.key,
@@ -51,9 +54,9 @@ export class Replayer {
       correlationId: job.correlationId,
       maxAttempts: this.o.maxAttempts,
       replayOf: auditEventId,
-      runAt: now,
+      runAt: clock(),
     });
-    const claimed = await store.claimById(queued.id, this.o.workerId, now, new Date(clock() + 5 * 60_000).toISOString());
+    const claimed = await store.jobs.claimById(queued.job.id, this.o.workerId, { lockMs: REPLAY_LOCK_MS });
     if (!claimed) {
       // another worker holds it; it will run with the replay marker set by enqueue
       return { replayOf: auditEventId, auditEventId: '', status: 'Retrying' };

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { StreamName } from './api.js';
 import type { MappingSet } from './mapping.js';
 import type { QadPort, SalesforcePort } from './ports.js';
-import type { AuditEntry, JobRecord, LinkRecord, SyncStore } from './storePort.js';
+import type { AuditDirection, AuditObject, AuditOperation, JobRecord, RecordLink, SyncRepositories } from '../store/index.js';
 
 /**
  * A stream is one object in one direction: it turns a batch of claimed jobs into outcomes, one per
@@ -15,13 +15,13 @@ export interface StreamContext {
   salesforce: SalesforcePort;
   qad: QadPort;
   /** read access for link look-ups; streams never write through it */
-  store: Pick<SyncStore, 'getLink' | 'findLinksBySalesforceId'>;
+  links: Pick<SyncRepositories['links'], 'findByQadKey' | 'findBySalesforceId' | 'findAllBySalesforceId'>;
   mappings: MappingSet;
   logger: Logger;
   standardPricebookId(): Promise<string>;
 }
 
-export interface LinkUpdate extends Omit<LinkRecord, 'connectionId' | 'lastSyncedAt'> {}
+export interface LinkUpdate extends Omit<RecordLink, 'connectionId' | 'lastSyncedAt'> {}
 
 export interface RecordHashUpdate {
   object: string;
@@ -30,7 +30,7 @@ export interface RecordHashUpdate {
 }
 
 interface OutcomeBase {
-  operation?: AuditEntry['operation'];
+  operation?: AuditOperation;
   sourceId?: string | null;
   targetId?: string | null;
   salesforceRecordId?: string | null;
@@ -46,9 +46,9 @@ export type JobOutcome =
 
 export interface SyncStream {
   name: StreamName;
-  direction: AuditEntry['direction'];
-  auditObject: AuditEntry['object'];
-  defaultOperation: AuditEntry['operation'];
+  direction: AuditDirection;
+  auditObject: AuditObject;
+  defaultOperation: AuditOperation;
   /** jobs handed to one `run` call; Salesforce writers take 200, the size of one collections call */
   batchSize: number;
   /** the source id the audit shows for a job */

@@ -20,35 +20,64 @@ describe.each(storeTargetNames())('jobs on %s', (name) => {
   });
   afterEach(async () => target.cleanup());
 
-  it('does not queue the same change twice while it is pending, but does once it has finished', async () => {
-    const first = await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-customers', key: 'S1|C1', payload: { name: 'Acme', n: 1 } });
+  it('keeps one pending job per record: the same change is not queued twice, newer content replaces the queued one', async () => {
+    const first = await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-customers', key: 'S1|C1', payload: { name: 'Acme', n: 1 }, correlationId: 'corr-1' });
     const twin = await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-customers', key: 'S1|C1', payload: { n: 1, name: 'Acme' } });
     expect(first.created).toBe(true);
     expect(twin.created).toBe(false);
     expect(twin.job.id).toBe(first.job.id);
 
-    const changed = await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-customers', key: 'S1|C1', payload: { name: 'Acme 2' } });
-    expect(changed.created).toBe(true);
+    const changed = await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-customers', key: 'S1|C1', payload: { name: 'Acme 2' }, correlationId: 'corr-2' });
+    expect(changed.created).toBe(false);
+    expect(changed.job.id).toBe(first.job.id);
 
-    const [claimed] = await store.jobs.claim(10, 'w1');
-    expect(claimed?.id).toBe(first.job.id);
-    expect(await store.jobs.complete(first.job.id, 'w1')).toBe(true);
+    const claimed = await store.jobs.claim(10, 'w1');
+    expect(claimed.map((job) => [job.id, job.payload, job.correlationId])).toEqual([[first.job.id, { name: 'Acme 2' }, 'corr-1']]);
+    expect(await store.jobs.complete(first.job.id, 'w1', claimed[0]!.payloadHash)).toBe(true);
     const again = await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-customers', key: 'S1|C1', payload: { name: 'Acme', n: 1 } });
     expect(again.created).toBe(true);
-    expect((await store.jobs.counts('c'))).toMatchObject({ queued: 2, succeeded: 1 });
+    expect((await store.jobs.counts('c'))).toMatchObject({ queued: 1, succeeded: 1 });
   });
 
-  it('never lets a later change to a record overtake an earlier one', async () => {
+  it('never lets a later change to a record overtake an earlier one: content arriving while it runs is run after it', async () => {
     const older = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'k', payload: { v: 1 } });
-    clock.advance(1);
-    const newer = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'k', payload: { v: 2 } });
     const other = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'other', payload: { v: 1 } });
     const batch = await store.jobs.claim(10, 'w1');
     expect(batch.map((job) => job.id).sort()).toEqual([older.job.id, other.job.id].sort());
+    clock.advance(1);
+    const newer = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'k', payload: { v: 2 } });
+    expect(newer).toMatchObject({ created: false, job: { id: older.job.id, status: 'running', payload: { v: 2 } } });
     expect(await store.jobs.claim(10, 'w2')).toEqual([]);
-    await store.jobs.complete(older.job.id, 'w1');
+    // finishing with the content it read does not finish the job: it is queued again with v2, as a fresh change
+    expect(await store.jobs.complete(older.job.id, 'w1', batch.find((job) => job.id === older.job.id)!.payloadHash)).toBe(false);
+    expect(await store.jobs.get(older.job.id)).toMatchObject({ status: 'queued', attempt: 0 });
     const next = await store.jobs.claim(10, 'w2');
-    expect(next.map((job) => job.id)).toEqual([newer.job.id]);
+    expect(next.map((job) => [job.id, job.payload])).toEqual([[older.job.id, { v: 2 }]]);
+    expect(await store.jobs.complete(older.job.id, 'w2', next[0]!.payloadHash)).toBe(true);
+    expect(await store.jobs.claim(10, 'w2')).toEqual([]);
+  });
+
+  it('does not hand out a job before its run time, nor a claimed job twice', async () => {
+    await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'later', payload: {}, runAt: clock.now() + 60_000 });
+    await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'now', payload: {} });
+    expect((await store.jobs.claim(10, 'w1')).map((job) => job.key)).toEqual(['now']);
+    expect(await store.jobs.claim(10, 'w2')).toEqual([]);
+    clock.advance(60_000);
+    expect((await store.jobs.claim(10, 'w2')).map((job) => job.key)).toEqual(['later']);
+  });
+
+  it('claims one queued job by id for a replay, counting the attempt, and refuses one another worker holds', async () => {
+    const { job } = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'k', payload: {} });
+    expect(await store.jobs.claimById(job.id, 'replayer', { lockMs: 1_000 })).toMatchObject({ id: job.id, status: 'running', attempt: 1, lockedBy: 'replayer', lockedUntil: '2026-01-05T10:00:01.000Z' });
+    expect(await store.jobs.claimById(job.id, 'other')).toBeNull();
+  });
+
+  it('restarts a pending job\'s attempts when a replay merges into it, under the replayed change\'s correlation id', async () => {
+    const { job } = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'k', payload: { v: 1 }, correlationId: 'poll' });
+    await store.jobs.claim(1, 'w');
+    await store.jobs.fail(job.id, { code: 'SF_UNAVAILABLE', message: '503' }, 'w');
+    const replay = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'k', payload: { v: 2 }, correlationId: 'original', replayOf: '7.1.ab' });
+    expect(replay.job).toMatchObject({ id: job.id, status: 'queued', attempt: 0, replayOf: '7.1.ab', correlationId: 'original', nextRunAt: '2026-01-05T10:00:00.000Z' });
   });
 
   it('backs off exponentially with a cap and fails the job after its last attempt', async () => {
@@ -87,12 +116,12 @@ describe.each(storeTargetNames())('jobs on %s', (name) => {
     expect(permanent.status).toBe('failed');
   });
 
-  it('parks a job waiting on a link and wakes it when the link appears', async () => {
+  it('parks a job waiting on a link, with the reason, and wakes only the jobs waiting on a key that appeared', async () => {
     const order = await store.jobs.enqueue({ connectionId: 'c', stream: 'sf-orders', key: '801A', payload: {} });
     const unrelated = await store.jobs.enqueue({ connectionId: 'c', stream: 'sf-orders', key: '801B', payload: {} });
     const [claimed] = await store.jobs.claim(1, 'w');
     expect(claimed?.id).toBe(order.job.id);
-    expect(await store.jobs.wait(order.job.id, 'Product2:10|WIDGET', { workerId: 'w' })).toBe(true);
+    expect(await store.jobs.wait(order.job.id, 'Product2:10|WIDGET', { workerId: 'w', reason: { code: 'BRIDGE_ERR_WAITING_FOR_LINK', message: 'waiting for Product2 10|WIDGET' } })).toBe(true);
     await store.jobs.claim(1, 'w').then(async ([job]) => {
       expect(job?.id).toBe(unrelated.job.id);
       await store.jobs.wait(unrelated.job.id, 'Account:S|C9');
@@ -101,13 +130,14 @@ describe.each(storeTargetNames())('jobs on %s', (name) => {
     clock.advance(60_000);
     expect(await store.jobs.claim(5, 'w')).toEqual([]);
     const parked = await store.jobs.get(order.job.id);
-    expect(parked).toMatchObject({ status: 'waiting', waitingOn: 'Product2:10|WIDGET', attempt: 0 });
+    expect(parked).toMatchObject({ status: 'waiting', waitingOn: 'Product2:10|WIDGET', attempt: 0, lastErrorCode: 'BRIDGE_ERR_WAITING_FOR_LINK', lastErrorMessage: 'waiting for Product2 10|WIDGET' });
 
     expect(await store.jobs.wake('other-connection', 'Product2:10|WIDGET')).toBe(0);
-    expect(await store.jobs.wake('c', 'Product2:10|WIDGET')).toBe(1);
+    expect(await store.jobs.wake('c', ['Product2:10|WIDGET', 'Account:S|C1'])).toBe(1);
     const woken = await store.jobs.claim(5, 'w');
     expect(woken.map((job) => job.id)).toEqual([order.job.id]);
     expect(woken[0]).toMatchObject({ attempt: 1, waitingOn: null, status: 'running' });
+    expect(await store.jobs.get(unrelated.job.id)).toMatchObject({ status: 'waiting', waitingOn: 'Account:S|C9' });
   });
 
   it('releases a worker\'s running jobs on shutdown and lets another take over a lapsed lock', async () => {
@@ -126,6 +156,36 @@ describe.each(storeTargetNames())('jobs on %s', (name) => {
     // the dead worker's late completion is refused
     expect(await store.jobs.complete(b.job.id, 'dead')).toBe(false);
     expect(await store.jobs.complete(b.job.id, 'survivor')).toBe(true);
+  });
+
+  it('gives a dead worker\'s jobs back once their lock lapsed, without spending their attempt', async () => {
+    const a = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'a', payload: {} });
+    const b = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'b', payload: {} });
+    await store.jobs.claim(1, 'dead', { lockMs: 5_000 });
+    await store.jobs.claim(1, 'alive', { lockMs: 600_000 });
+    clock.advance(5_001);
+    expect(await store.jobs.requeueExpired()).toBe(1);
+    expect(await store.jobs.get(a.job.id)).toMatchObject({ status: 'queued', attempt: 0, lockedBy: null, nextRunAt: '2026-01-05T10:00:05.001Z' });
+    expect(await store.jobs.get(b.job.id)).toMatchObject({ status: 'running', lockedBy: 'alive' });
+  });
+
+  it('takes back every running job when a single-instance bridge starts, due at once and without spending an attempt', async () => {
+    const { job } = await store.jobs.enqueue({ connectionId: 'c', stream: 's', key: 'k', payload: {} });
+    await store.jobs.claim(10, 'killed', { lockMs: 600_000 });
+    expect(await store.jobs.requeueExpired()).toBe(0);
+    expect(await store.jobs.requeueExpired({ all: true })).toBe(1);
+    expect(await store.jobs.get(job.id)).toMatchObject({ status: 'queued', attempt: 0, nextRunAt: '2026-01-05T10:00:00.000Z' });
+    const again = await store.jobs.claim(10, 'next');
+    expect(again.map((j) => [j.key, j.attempt])).toEqual([['k', 1]]);
+  });
+
+  it('counts jobs by status per connection and stream', async () => {
+    await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-items', key: 'i1', payload: {} });
+    await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-items', key: 'i2', payload: {} });
+    await store.jobs.enqueue({ connectionId: 'c', stream: 'sf-orders', key: 'o1', payload: {} });
+    await store.jobs.claim(1, 'w', { streams: ['sf-orders'] });
+    expect(await store.jobs.counts('c', 'qad-items')).toEqual({ queued: 2, running: 0, succeeded: 0, failed: 0, waiting: 0 });
+    expect(await store.jobs.counts('c')).toMatchObject({ queued: 2, running: 1 });
   });
 
   it('filters claims by connection and stream', async () => {

@@ -50,6 +50,9 @@ describe.each(storeTargetNames())('repositories on %s', (name) => {
 
   it('links QAD keys to Salesforce ids both ways and refuses a second key on one record', async () => {
     await store.links.upsert({ connectionId: 'c', object: 'Account', qadKey: 'S1|C1', salesforceId: '001A', lastHash: 'h1' });
+    await store.links.upsert({ connectionId: 'c', object: 'supplier', qadKey: 'S1|C1', salesforceId: '001A' });
+    expect((await store.links.findAllBySalesforceId('c', '001A')).map((l) => [l.object, l.qadKey])).toEqual([['Account', 'S1|C1'], ['supplier', 'S1|C1']]);
+    expect(await store.links.findAllBySalesforceId('other', '001A')).toEqual([]);
     const kept = await store.links.upsert({ connectionId: 'c', object: 'Account', qadKey: 'S1|C1', lastHash: 'h2' });
     expect(kept).toMatchObject({ salesforceId: '001A', lastHash: 'h2' });
     expect(await store.links.findBySalesforceId('c', 'Account', '001A')).toMatchObject({ qadKey: 'S1|C1' });
@@ -115,6 +118,10 @@ describe.each(storeTargetNames())('repositories on %s', (name) => {
     expect(await store.audit.get('ev-3')).toMatchObject({ status: 'Replayed', requestedBy: '005X', mirroredAt: null });
     expect((await store.audit.listUnmirrored(200)).some((e) => e.eventId === 'ev-3')).toBe(true);
     expect(await store.audit.get('nope')).toBeNull();
+    // recording who asked for a replay changes neither the status nor the mirror state
+    expect(await store.audit.recordReplayRequest('ev-5', '005Y', '2026-01-05T10:30:00.000Z')).toBe(true);
+    expect(await store.audit.get('ev-5')).toMatchObject({ status: 'Succeeded', requestedBy: '005Y', requestedAt: '2026-01-05T10:30:00.000Z' });
+    expect((await store.audit.get('ev-5'))?.mirroredAt).not.toBeNull();
 
     await store.audit.append(event(99, { connectionId: 'other', occurredAt: '2026-01-04T00:00:00.000Z' }));
     expect((await store.audit.listUnmirrored(200, 'other')).map((e) => e.eventId)).toEqual(['ev-99']);
@@ -141,5 +148,9 @@ describe.each(storeTargetNames())('repositories on %s', (name) => {
     expect(await store.leases.release('cdc:c', 'a')).toBe(false);
     expect(await store.leases.release('cdc:c', 'b')).toBe(true);
     expect(await store.leases.acquire('cdc:c', 'a', 10_000)).toBe(true);
+    // a single-instance bridge knows the previous holder is dead and takes the lease at once
+    expect(await store.leases.acquire('cdc:c', 'restarted', 10_000)).toBe(false);
+    expect(await store.leases.acquire('cdc:c', 'restarted', 10_000, { takeOver: true })).toBe(true);
+    expect(await store.leases.get('cdc:c')).toMatchObject({ holder: 'restarted', expiresAt: '2026-01-05T10:00:29.001Z' });
   });
 });

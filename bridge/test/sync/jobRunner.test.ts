@@ -40,28 +40,28 @@ describe('JobRunner', () => {
     connectionId: 'c1',
     salesforce: null as never,
     qad: null as never,
-    store: t.sync,
+    links: t.store.links,
     mappings: loadMappingSet(),
     logger: silentLogger,
     standardPricebookId: async () => '01s000000000000',
   });
 
   beforeEach(async () => {
-    t = await openTestStore();
     now = Date.parse('2025-03-01T10:00:00.000Z');
+    t = await openTestStore({ clock: () => now });
   });
   afterEach(async () => {
     await t.close();
   });
 
   async function enqueue(maxAttempts: number): Promise<void> {
-    await t.sync.enqueue({ connectionId: 'c1', stream: 'qad-items', key: 'ITEM-1', payload: { key: 'ITEM-1' }, payloadHash: 'h1', correlationId: 'qad:item:ITEM-1:run1', maxAttempts, runAt: new Date(now).toISOString() });
+    await t.store.jobs.enqueue({ connectionId: 'c1', stream: 'qad-items', key: 'ITEM-1', payload: { key: 'ITEM-1' }, payloadHash: 'h1', correlationId: 'qad:item:ITEM-1:run1', maxAttempts });
   }
 
   it('backs off exponentially with jitter up to the cap, then fails the job after its last attempt, one audit row per attempt under one correlation id', async () => {
     await enqueue(4);
     const stream = scriptedStream([{ kind: 'failed', code: 'SF_UNABLE_TO_LOCK_ROW', message: 'row locked', retryable: true }]);
-    const runner = new JobRunner({ store: t.sync, context: context(t), workerId: 'w1', clock: () => now, random: () => 0.25, retry: POLICY, logger: silentLogger });
+    const runner = new JobRunner({ store: t.store, context: context(t), workerId: 'w1', clock: () => now, random: () => 0.25, retry: POLICY, logger: silentLogger });
     const dueTimes: number[] = [];
     for (let attempt = 1; attempt <= 4; attempt += 1) {
       expect(await runner.runOnce(stream)).toBe(1);
@@ -91,7 +91,7 @@ describe('JobRunner', () => {
   it('fails at once on an error a retry cannot fix', async () => {
     await enqueue(5);
     const stream = scriptedStream([{ kind: 'failed', code: 'SF_INVALID_FIELD', message: 'bad field', retryable: false }]);
-    const runner = new JobRunner({ store: t.sync, context: context(t), workerId: 'w1', clock: () => now, retry: POLICY, logger: silentLogger });
+    const runner = new JobRunner({ store: t.store, context: context(t), workerId: 'w1', clock: () => now, retry: POLICY, logger: silentLogger });
     await runner.runOnce(stream);
     const job = await t.store.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
     expect([job.status, job.attempt]).toEqual(['failed', 1]);
@@ -103,16 +103,16 @@ describe('JobRunner', () => {
       { kind: 'waiting', waitingOn: 'sf:01t000000000001', message: 'waiting for Product2 01t000000000001' },
       { kind: 'succeeded', links: [{ object: 'item', qadKey: 'ITEM-9', salesforceId: '01t000000000001', lastHash: 'x' }] },
     ]);
-    const runner = new JobRunner({ store: t.sync, context: context(t), workerId: 'w1', clock: () => now, retry: POLICY, logger: silentLogger });
+    const runner = new JobRunner({ store: t.store, context: context(t), workerId: 'w1', clock: () => now, retry: POLICY, logger: silentLogger });
     await runner.runOnce(stream);
     expect((await t.store.db.selectFrom('jobs').select(['status', 'waiting_on']).executeTakeFirstOrThrow())).toEqual({ status: 'waiting', waiting_on: 'sf:01t000000000001' });
     expect(await runner.runOnce(stream)).toBe(0);
     // another job's success links the product: the waiting one is woken by the runner itself
-    await t.sync.enqueue({ connectionId: 'c1', stream: 'qad-items', key: 'ITEM-9', payload: {}, payloadHash: 'h9', correlationId: 'c9', maxAttempts: 5, runAt: new Date(now).toISOString() });
+    await t.store.jobs.enqueue({ connectionId: 'c1', stream: 'qad-items', key: 'ITEM-9', payload: {}, payloadHash: 'h9', correlationId: 'c9', maxAttempts: 5 });
     expect(await runner.runOnce(stream)).toBe(1);
     expect(await runner.runOnce(stream)).toBe(1);
     const statuses = await t.store.db.selectFrom('jobs').select(['key', 'status']).orderBy('key').execute();
     expect(statuses).toEqual([{ key: 'ITEM-1', status: 'succeeded' }, { key: 'ITEM-9', status: 'succeeded' }]);
-    expect(await t.sync.getLink('c1', 'item', 'ITEM-9')).toMatchObject({ salesforceId: '01t000000000001', lastHash: 'x' });
+    expect(await t.store.links.findByQadKey('c1', 'item', 'ITEM-9')).toMatchObject({ salesforceId: '01t000000000001', lastHash: 'x' });
   });
 });

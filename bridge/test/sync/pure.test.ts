@@ -6,7 +6,7 @@ import { flattenCompoundFields, loadMappingSet } from '../../src/sync/mapping.js
 import { accountRecordFor } from '../../src/sync/streams/qadBusinessRelations.js';
 import { isOwnChange } from '../../src/sync/ports.js';
 import { salesforceId } from '../../src/sync/stream.js';
-import { auditPayload, MAX_PAYLOAD_CHARS, redactValue, safeErrorMessage } from '../../src/sync/redact.js';
+import { auditPayload, DEFAULT_PAYLOAD_BUDGET_BYTES, redactSecrets, safeErrorMessage } from '../../src/lib/redact.js';
 
 describe('content hashing', () => {
   it('does not depend on key order, and ignores the QAD modified date', () => {
@@ -58,14 +58,20 @@ describe('record ids in SOQL', () => {
 
 describe('audit payloads and ids', () => {
   it('redacts secret-looking keys at any depth and truncates to fit Payload__c', () => {
-    expect(redactValue({ a: 1, nested: { password: 'p', client_secret: 's', list: [{ accessToken: 't' }] } })).toEqual({
+    expect(redactSecrets({ a: 1, nested: { password: 'p', client_secret: 's', list: [{ accessToken: 't' }] } })).toEqual({
       a: 1,
       nested: { password: '[REDACTED]', client_secret: '[REDACTED]', list: [{ accessToken: '[REDACTED]' }] },
     });
-    const big = auditPayload({ text: 'x'.repeat(MAX_PAYLOAD_CHARS * 2) });
-    expect(big.payload!.length).toBeLessThanOrEqual(MAX_PAYLOAD_CHARS);
-    expect(big.payload!.endsWith('[truncated]')).toBe(true);
+    const big = auditPayload({ text: 'x'.repeat(DEFAULT_PAYLOAD_BUDGET_BYTES * 2) });
+    expect(Buffer.byteLength(big.payload!, 'utf8')).toBeLessThanOrEqual(DEFAULT_PAYLOAD_BUDGET_BYTES);
+    expect((JSON.parse(big.payload!) as { text: string }).text.endsWith('…')).toBe(true);
     expect(big.payloadHash).toMatch(/^[0-9a-f]{64}$/);
+    // the hash is of the whole redacted content, so a cut payload still tells two versions apart
+    expect(auditPayload({ text: 'x'.repeat(DEFAULT_PAYLOAD_BUDGET_BYTES * 2) + 'y' }).payloadHash).not.toBe(big.payloadHash);
+    const many = auditPayload({ rows: Array.from({ length: 20_000 }, (_, i) => ({ i, secret: 's', name: `row ${i}` })) });
+    expect(Buffer.byteLength(many.payload!, 'utf8')).toBeLessThanOrEqual(DEFAULT_PAYLOAD_BUDGET_BYTES);
+    expect(JSON.parse(many.payload!)).toMatchObject({ truncated: true });
+    expect(many.payload).not.toContain('"secret":"s"');
     expect(safeErrorMessage('401 with Bearer 00Dxx!AQ.abc-def')).toBe('401 with Bearer [REDACTED]');
   });
 
@@ -80,11 +86,11 @@ describe('audit payloads and ids', () => {
 
   it('maps a stored audit row onto Sync_Audit__c fields, linking a replay to its original', () => {
     const record = toSyncAuditRecord(
-      { seq: 1, eventId: '7.2.ab', connectionId: 'c1', direction: 'Salesforce to QAD', object: 'Order', operation: 'Create', status: 'Succeeded', sourceId: '801x', targetId: 'SO1', salesforceRecordId: '801x', correlationId: 'cdc:tx:801x', attempt: 2, errorCode: null, errorMessage: null, payload: '{}', payloadHash: 'h', occurredAt: '2025-01-01T00:00:00.000Z', replayOf: '7.1.cd', requestedBy: '005000000000001AAA', requestedAt: '2025-01-01T00:00:00.000Z', mirroredAt: null },
+      { eventId: '7.2.ab', connectionId: 'c1', direction: 'Salesforce to QAD', object: 'Order', operation: 'Create', status: 'Succeeded', sourceId: '801x', targetId: 'SO1', salesforceRecordId: '801x', correlationId: 'cdc:tx:801x', attempt: 2, errorCode: null, errorMessage: null, payload: '{}', payloadHash: 'h', occurredAt: '2025-01-01T00:00:00.000Z', replayOf: '7.1.cd', requestedBy: '005000000000001AAA', requestedAt: '2025-01-01T00:00:00.000Z', mirroredAt: null },
       'a00000000000001AAA',
     );
     expect(record).toMatchObject({ Bridge_Event_Id__c: '7.2.ab', Status__c: 'Succeeded', Direction__c: 'Salesforce to QAD', Replay_Of__c: 'a00000000000001AAA', Requested_By__c: '005000000000001AAA', Attempt__c: 2 });
-    const noUser = toSyncAuditRecord({ seq: 1, eventId: 'x', connectionId: 'c', direction: 'QAD to Salesforce', object: 'Account', operation: 'Upsert', status: 'Failed', sourceId: null, targetId: null, salesforceRecordId: null, correlationId: 'c', attempt: 1, errorCode: 'E', errorMessage: 'm', payload: null, payloadHash: null, occurredAt: 'x', replayOf: null, requestedBy: 'admin-api', requestedAt: null, mirroredAt: null }, null);
+    const noUser = toSyncAuditRecord({ eventId: 'x', connectionId: 'c', direction: 'QAD to Salesforce', object: 'Account', operation: 'Upsert', status: 'Failed', sourceId: null, targetId: null, salesforceRecordId: null, correlationId: 'c', attempt: 1, errorCode: 'E', errorMessage: 'm', payload: null, payloadHash: null, occurredAt: 'x', replayOf: null, requestedBy: 'admin-api', requestedAt: null, mirroredAt: null }, null);
     expect(noUser).not.toHaveProperty('Requested_By__c');
     expect(noUser).not.toHaveProperty('Replay_Of__c');
   });

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { openStore } from '../../store/index.js';
-import { KyselySyncStore } from '../../sync/storeAdapter.js';
 import type { CliCommand } from '../command.js';
 import { CONFIG_OPTION, readConfig } from '../loadBridge.js';
 
@@ -17,7 +16,6 @@ export const connectionsCommand: CliCommand = {
     const store = await openStore(url ? { url } : { file: path.resolve(baseDir, config.store.file) });
     try {
       await store.migrateToLatest();
-      const sync = new KyselySyncStore(store.db, store.dialect);
       const kinds = await store.credentials.kinds(config.connections.map((c) => c.id));
       const rows = [];
       for (const connection of config.connections) {
@@ -26,8 +24,8 @@ export const connectionsCommand: CliCommand = {
           name: connection.name,
           salesforce: connection.salesforce.loginUrl,
           qad: `${connection.qad.baseUrl} (${connection.qad.profile})`,
-          jobs: await sync.countByStatus(connection.id),
-          lastQadPoll: await sync.getCheckpoint(connection.id, 'qad-last-poll'),
+          jobs: await store.jobs.counts(connection.id),
+          lastQadPoll: await store.checkpoints.get(connection.id, 'qad-last-poll'),
           credentials: kinds.get(connection.id) ?? [],
         });
       }

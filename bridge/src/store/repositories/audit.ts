@@ -11,6 +11,8 @@ export type AuditStatus = 'Succeeded' | 'Failed' | 'Retrying' | 'Waiting' | 'Ski
 export const AUDIT_STATUSES: readonly AuditStatus[] = ['Succeeded', 'Failed', 'Retrying', 'Waiting', 'Skipped', 'Replay Requested', 'Replayed'];
 export type AuditDirection = 'QAD to Salesforce' | 'Salesforce to QAD';
 export type AuditOperation = 'Create' | 'Update' | 'Upsert' | 'Delete';
+/** the Object__c picklist: what the engine writes; the trail itself accepts any object name */
+export type AuditObject = 'Account' | 'Contact' | 'Product2' | 'Order';
 
 export interface AuditEvent {
   /** Bridge_Event_Id__c: one per attempt, the idempotent key of the mirror */
@@ -72,6 +74,8 @@ export interface AuditRepository {
   /** oldest first, at most `limit` (default 200, one sObject Collections call); one connection's rows when given, since each mirrors to its own org */
   listUnmirrored(limit?: number, connectionId?: string): Promise<AuditEvent[]>;
   markMirrored(eventIds: readonly string[], at?: number): Promise<number>;
+  /** who asked for a replay of the row, and when; the replay's own row copies it from here */
+  recordReplayRequest(eventId: string, requestedBy: string, requestedAt: string): Promise<boolean>;
   /** changes a row's status (e.g. to Replayed) and queues it to be mirrored again */
   updateStatus(eventId: string, status: AuditStatus, extra?: { requestedBy?: string | null; requestedAt?: string | null }): Promise<boolean>;
   /** deletes rows older than `before` that are already mirrored; returns how many */
@@ -222,6 +226,11 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
         updated += Number(result.numUpdatedRows);
       }
       return updated;
+    },
+
+    async recordReplayRequest(eventId, requestedBy, requestedAt) {
+      const result = await db.updateTable('audit_events').set({ requested_by: requestedBy, requested_at: requestedAt }).where('event_id', '=', eventId).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async updateStatus(eventId, status, extra = {}) {

@@ -12,8 +12,11 @@ export interface Lease {
 }
 
 export interface LeasesRepository {
-  /** true when `holder` now holds the lease (newly, or already) */
-  acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /**
+   * true when `holder` now holds the lease (newly, or already). `takeOver` ignores another
+   * holder's lease: for a single-instance bridge, whose previous process is known to be dead.
+   */
+  acquire(name: string, holder: string, ttlMs: number, options?: { takeOver?: boolean }): Promise<boolean>;
   /** true when still held by `holder`; false once another took it over */
   renew(name: string, holder: string, ttlMs: number): Promise<boolean>;
   release(name: string, holder: string): Promise<boolean>;
@@ -23,7 +26,7 @@ export interface LeasesRepository {
 export function leasesRepository(ctx: RepositoryContext): LeasesRepository {
   const { db } = ctx;
   return {
-    async acquire(name, holder, ttlMs) {
+    async acquire(name, holder, ttlMs, acquireOptions = {}) {
       const nowMs = ctx.now();
       const now = isoAt(nowMs);
       const expiresAt = isoAt(nowMs + ttlMs);
@@ -36,7 +39,7 @@ export function leasesRepository(ctx: RepositoryContext): LeasesRepository {
           oc
             .column('name')
             .doUpdateSet({ holder, expires_at: expiresAt })
-            .where((eb) => eb.or([eb('leases.holder', '=', holder), eb('leases.expires_at', '<', now)])),
+            .where((eb) => (acquireOptions.takeOver ? eb.lit(true) : eb.or([eb('leases.holder', '=', holder), eb('leases.expires_at', '<', now)]))),
         )
         .returning('holder')
         .executeTakeFirst();

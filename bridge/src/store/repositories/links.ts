@@ -27,6 +27,8 @@ export interface LinksRepository {
   upsertMany(links: readonly LinkUpsert[]): Promise<void>;
   findByQadKey(connectionId: string, object: string, qadKey: string): Promise<RecordLink | null>;
   findBySalesforceId(connectionId: string, object: string, salesforceId: string): Promise<RecordLink | null>;
+  /** every link to one Salesforce record, whatever the object (an Account is customer and supplier) */
+  findAllBySalesforceId(connectionId: string, salesforceId: string): Promise<RecordLink[]>;
   findManyByQadKeys(connectionId: string, object: string, qadKeys: readonly string[]): Promise<Map<string, RecordLink>>;
   findManyBySalesforceIds(connectionId: string, object: string, salesforceIds: readonly string[]): Promise<Map<string, RecordLink>>;
   count(connectionId: string, object?: string): Promise<number>;
@@ -128,6 +130,17 @@ export function linksRepository(ctx: RepositoryContext): LinksRepository {
         .where('salesforce_id', '=', salesforceId)
         .executeTakeFirst();
       return row ? toLink(row) : null;
+    },
+
+    async findAllBySalesforceId(connectionId, salesforceId) {
+      const rows = await db
+        .selectFrom('record_links')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('salesforce_id', '=', salesforceId)
+        .orderBy('object')
+        .execute();
+      return rows.map(toLink);
     },
 
     async findManyByQadKeys(connectionId, object, qadKeys) {

@@ -5,7 +5,7 @@ import { upsertPrepared, type PreparedUpsert } from './upsertBatch.js';
 
 /** an Account is linked under the role its QAD record came from; either will do as a parent */
 async function accountIdFor(ctx: StreamContext, qadKey: string): Promise<string | null> {
-  const link = (await ctx.store.getLink(ctx.connectionId, 'customer', qadKey)) ?? (await ctx.store.getLink(ctx.connectionId, 'supplier', qadKey));
+  const link = (await ctx.links.findByQadKey(ctx.connectionId, 'customer', qadKey)) ?? (await ctx.links.findByQadKey(ctx.connectionId, 'supplier', qadKey));
   return link?.salesforceId ?? null;
 }
 

@@ -40,7 +40,7 @@ export const sfAccountsStream: SyncStream = {
     const outcomes: JobOutcome[] = [];
     for (const job of jobs) {
       const change = job.payload as AccountChangePayload;
-      const links = (await ctx.store.findLinksBySalesforceId(ctx.connectionId, change.recordId)).filter((l) => (ROLES as readonly string[]).includes(l.object));
+      const links = (await ctx.links.findAllBySalesforceId(ctx.connectionId, change.recordId)).filter((l) => (ROLES as readonly string[]).includes(l.object));
       if (links.length === 0) {
         outcomes.push({ kind: 'skipped', reason: 'Account is not linked to a QAD customer or supplier', salesforceRecordId: change.recordId, sourceId: change.recordId });
         continue;

@@ -1,6 +1,6 @@
 import type { QadSalesOrderInput } from '../ports.js';
 import { failedFrom, salesforceId, waitKey, type JobOutcome, type StreamContext, type SyncStream } from '../stream.js';
-import type { LinkRecord } from '../storePort.js';
+import type { RecordLink } from '../../store/index.js';
 
 export interface OrderActivationPayload {
   orderId: string;
@@ -40,8 +40,8 @@ function splitKey(key: string): [string | undefined, string] {
   return at < 0 ? [undefined, key] : [key.slice(0, at), key.slice(at + 1)];
 }
 
-async function accountLink(ctx: StreamContext, accountId: string): Promise<LinkRecord | null> {
-  const links = await ctx.store.findLinksBySalesforceId(ctx.connectionId, accountId);
+async function accountLink(ctx: StreamContext, accountId: string): Promise<RecordLink | null> {
+  const links = await ctx.links.findAllBySalesforceId(ctx.connectionId, accountId);
   return links.find((l) => l.object === 'customer') ?? links.find((l) => l.object === 'supplier') ?? null;
 }
 
@@ -90,7 +90,7 @@ async function runOne(orderId: string, ctx: StreamContext): Promise<JobOutcome> 
   const lines = order.OrderItems?.records ?? [];
   const itemKeys: string[] = [];
   for (const line of lines) {
-    const link = line.Product2Id ? (await ctx.store.findLinksBySalesforceId(ctx.connectionId, line.Product2Id)).find((l) => l.object === 'item') : undefined;
+    const link = line.Product2Id ? await ctx.links.findBySalesforceId(ctx.connectionId, 'item', line.Product2Id) : null;
     if (!link) missing.push({ wait: waitKey.salesforce(line.Product2Id ?? 'none'), text: `Product2 ${line.Product2Id ?? '(none)'} (line ${line.Id})` });
     else itemKeys.push(link.qadKey);
   }

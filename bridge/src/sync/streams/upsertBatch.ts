@@ -1,7 +1,7 @@
 import { contentHash } from '../hash.js';
 import type { SObjectRecord } from '../ports.js';
 import { failedFrom, failedFromRecordErrors, type JobOutcome, type LinkUpdate, type StreamContext } from '../stream.js';
-import type { JobRecord } from '../storePort.js';
+import type { JobRecord } from '../../store/index.js';
 
 export interface PreparedUpsert {
   job: JobRecord;
@@ -28,7 +28,7 @@ export async function upsertPrepared(
   for (const [index, p] of prepared.entries()) {
     if ('kind' in p) continue;
     const hash = contentHash(p.record);
-    const link = await ctx.store.getLink(ctx.connectionId, p.linkObject, p.qadKey);
+    const link = await ctx.links.findByQadKey(ctx.connectionId, p.linkObject, p.qadKey);
     if (link?.salesforceId && link.lastHash === hash) {
       outcomes[index] = { kind: 'skipped', reason: 'content unchanged since the last write', operation: 'Upsert', sourceId: p.qadKey, targetId: link.salesforceId, salesforceRecordId: link.salesforceId };
       continue;

@@ -1,0 +1,72 @@
+import { PostgresDialect, sql, type DatabaseIntrospector, type DatabaseMetadata, type DatabaseMetadataOptions, type Kysely, type PostgresDialectConfig, type SchemaMetadata, type TableMetadata } from 'kysely';
+
+const KYSELY_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
+
+/**
+ * Kysely's PostgreSQL introspector lists the tables of every schema, checking each schema's
+ * privileges as it goes; when another process drops a schema during that scan, the query fails
+ * with "schema ... does not exist". The Migrator asks it whether its own tables exist, so a store
+ * working in one schema (several bridges or test runs on one database) answers from that schema
+ * alone and is not disturbed by what happens to the others.
+ */
+export class SchemaScopedIntrospector implements DatabaseIntrospector {
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly schema: string,
+  ) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const rows = await sql<{ nspname: string }>`select nspname from pg_catalog.pg_namespace where nspname = ${this.schema}`.execute(this.db);
+    return rows.rows.map((row) => ({ name: row.nspname }));
+  }
+
+  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ table: string; kind: string; column: string; type: string; type_schema: string; not_null: boolean; has_default: boolean; auto: string | null }>`
+      select c.relname as table, c.relkind as kind, a.attname as column, t.typname as type, tns.nspname as type_schema,
+             a.attnotnull as not_null, a.atthasdef as has_default,
+             pg_get_serial_sequence(quote_ident(ns.nspname) || '.' || quote_ident(c.relname), a.attname) as auto
+        from pg_catalog.pg_attribute a
+        join pg_catalog.pg_class c on a.attrelid = c.oid
+        join pg_catalog.pg_namespace ns on c.relnamespace = ns.oid
+        join pg_catalog.pg_type t on a.atttypid = t.oid
+        join pg_catalog.pg_namespace tns on t.typnamespace = tns.oid
+       where ns.nspname = ${this.schema} and c.relkind in ('r', 'v', 'p') and a.attnum >= 0 and not a.attisdropped
+       order by c.relname, a.attnum`.execute(this.db);
+    const tables = new Map<string, TableMetadata & { columns: TableMetadata['columns'][number][] }>();
+    for (const row of rows) {
+      if (!options.withInternalKyselyTables && KYSELY_TABLES.has(row.table)) continue;
+      let table = tables.get(row.table);
+      if (!table) {
+        table = { name: row.table, schema: this.schema, isView: row.kind === 'v', columns: [] };
+        tables.set(row.table, table);
+      }
+      table.columns.push({
+        name: row.column,
+        dataType: row.type,
+        dataTypeSchema: row.type_schema,
+        isNullable: !row.not_null,
+        isAutoIncrementing: row.auto !== null,
+        hasDefaultValue: row.has_default,
+      });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables(options) };
+  }
+}
+
+/** PostgreSQL dialect whose introspection stays inside one schema (see SchemaScopedIntrospector) */
+export class SchemaScopedPostgresDialect extends PostgresDialect {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly schema: string,
+  ) {
+    super(config);
+  }
+
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SchemaScopedIntrospector(db, this.schema);
+  }
+}
