@@ -1,6 +1,6 @@
 import { errorsEnvelope, json, parseJsonBody, type Reply, type RequestContext } from './http.js';
 import type { QadSeed } from './seed.js';
-import type { CallKind, FaultSettings, TenantState } from './state.js';
+import type { CallKind, FaultEffect, FaultSettings, TenantState } from './state.js';
 
 /**
  * The programmatic control surface, also served over HTTP under /__sandbox/ so a tenant running in
@@ -12,7 +12,11 @@ export interface QadTenantControl {
   /** changes `count` records; without `bumpModifiedDate` only content-hash detection can see it */
   editRecords(table: 'customers' | 'suppliers' | 'items' | 'contacts', count: number, options?: { bumpModifiedDate?: boolean; keys?: string[] }): string[];
   setLatency(ms: number): void;
-  failNext(count: number, status?: number, kinds?: CallKind[]): void;
+  /** the next `count` calls (of `kinds`, or any) fail with `status`; by default refused, nothing done */
+  failNext(count: number, status?: number, kinds?: CallKind[], effect?: FaultEffect): void;
+  /** step `step` of the next order write fails (503 or crash); by default refused, nothing done */
+  failOrderAtStep(step: number, options?: { mode?: '5xx' | 'crash'; effect?: FaultEffect; downForMs?: number }): void;
+  /** the lost answer: step `step` is carried out and committed, then its answer is lost (503 or crash) */
   failOrderAfterStep(step: number, mode?: '5xx' | 'crash', downForMs?: number): void;
   clearFaults(): void;
   faults(): FaultSettings;
@@ -36,14 +40,18 @@ export function createControl(state: TenantState, server: { crash(downForMs?: nu
     setLatency: (ms) => {
       state.faults.latencyMs = Math.max(0, ms);
     },
-    failNext: (count, status = 503, kinds) => {
-      state.faults.failNext = { count, status, ...(kinds ? { kinds } : {}) };
+    failNext: (count, status = 503, kinds, effect = 'refused') => {
+      state.faults.failNext = { count, status, effect, ...(kinds ? { kinds } : {}) };
+    },
+    failOrderAtStep: (step, options = {}) => {
+      const { mode = '5xx', effect = 'refused', downForMs } = options;
+      state.faults.orderStepFault = { step, mode, effect, seen: 0, ...(downForMs === undefined ? {} : { downForMs }) };
     },
     failOrderAfterStep: (step, mode = '5xx', downForMs) => {
-      state.faults.orderFailAfterStep = { step, mode, seen: 0, ...(downForMs === undefined ? {} : { downForMs }) };
+      state.faults.orderStepFault = { step, mode, effect: 'answerLost', seen: 0, ...(downForMs === undefined ? {} : { downForMs }) };
     },
     clearFaults: () => {
-      state.faults = { latencyMs: 0, failNext: null, orderFailAfterStep: null };
+      state.faults = { latencyMs: 0, failNext: null, orderStepFault: null };
     },
     faults: () => structuredClone(state.faults),
     counters: () => state.counterSnapshot(),
@@ -65,6 +73,12 @@ export function createControl(state: TenantState, server: { crash(downForMs?: nu
         .map((o) => ({ domain: o.domain, orderNumber: o.orderNumber, customerCode: o.customerCode, lines: o.lines.map((l) => ({ line: l.line, itemCode: l.itemCode, quantity: l.quantity })) })),
     recordCount: (table) => state[table].size,
   };
+}
+
+function faultEffect(value: unknown, name: string): FaultEffect {
+  if (value === undefined) return 'refused';
+  if (value === 'refused' || value === 'answerLost') return value;
+  throw new TypeError(`"${name}" must be "refused" (nothing done, the default) or "answerLost" (done, then the answer lost), got ${JSON.stringify(value)}`);
 }
 
 /** HTTP form of the control surface: POST /__sandbox/<action> with a JSON body, GET for reads. */
@@ -98,12 +112,12 @@ export async function handleControl(control: QadTenantControl, ctx: RequestConte
       case 'POST faults':
         if (body.latencyMs !== undefined) control.setLatency(num('latencyMs'));
         if (body.failNext !== undefined) {
-          const f = body.failNext as { count: number; status?: number; kinds?: CallKind[] };
-          control.failNext(f.count, f.status, f.kinds);
+          const f = body.failNext as { count: number; status?: number; kinds?: CallKind[]; effect?: unknown };
+          control.failNext(f.count, f.status, f.kinds, faultEffect(f.effect, 'failNext.effect'));
         }
-        if (body.orderFailAfterStep !== undefined) {
-          const f = body.orderFailAfterStep as { step: number; mode?: '5xx' | 'crash'; downForMs?: number };
-          control.failOrderAfterStep(f.step, f.mode, f.downForMs);
+        if (body.orderStepFault !== undefined) {
+          const f = body.orderStepFault as { step: number; mode?: '5xx' | 'crash'; effect?: unknown; downForMs?: number };
+          control.failOrderAtStep(f.step, { ...(f.mode ? { mode: f.mode } : {}), effect: faultEffect(f.effect, 'orderStepFault.effect'), ...(f.downForMs === undefined ? {} : { downForMs: f.downForMs }) });
         }
         return json(200, control.faults());
       case 'DELETE faults':

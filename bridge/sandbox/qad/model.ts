@@ -128,6 +128,17 @@ export class KeyedTable<T> {
     this.#sorted = null;
   }
 
+  /** A deep copy of every row, for putting the table back as it was (`restore`). */
+  snapshot(): Map<string, T> {
+    return structuredClone(this.#rows);
+  }
+
+  restore(rows: Map<string, T>): void {
+    this.#rows.clear();
+    for (const [key, row] of rows) this.#rows.set(key, row);
+    this.#sorted = null;
+  }
+
   keys(): string[] {
     return [...this.#rows.keys()].sort();
   }

@@ -43,16 +43,30 @@ export const ORDER_STEP_KINDS: ReadonlySet<CallKind> = new Set([
   'soLineCommit',
 ]);
 
+/**
+ * What a faulted call did before failing. `refused`: nothing, the tenant turned it away before doing
+ * the work (a gateway or an overloaded server answering 503). `answerLost`: the work was done and
+ * committed, then the answer never reached the caller (a gateway timeout behind a busy server, a
+ * crash right after the commit), so a caller cannot tell it from `refused` except by reading back.
+ */
+export type FaultEffect = 'refused' | 'answerLost';
+
 export interface FaultSettings {
   latencyMs: number;
-  /** the next `count` calls (of `kinds`, or any) answer `status` without being processed */
-  failNext: { count: number; status: number; kinds?: CallKind[] } | null;
+  /** the next `count` calls (of `kinds`, or any) answer `status`, with `effect` (default refused) */
+  failNext: { count: number; status: number; kinds?: CallKind[]; effect: FaultEffect } | null;
   /**
    * Step `step` of an order write (counted over ORDER_STEP_KINDS and QXtend sales-order calls from
-   * the moment this is set) is carried out, then its answer is lost: a 503, or the server crashes.
+   * the moment this is set) fails with a 503 or a server crash, either refused (not carried out) or
+   * carried out with its answer lost.
    */
-  orderFailAfterStep: { step: number; mode: '5xx' | 'crash'; downForMs?: number; seen: number } | null;
+  orderStepFault: { step: number; mode: '5xx' | 'crash'; effect: FaultEffect; downForMs?: number; seen: number } | null;
 }
+
+/** The tenant's business data, as `TenantState.snapshotData` copies it. */
+export type DataSnapshot = ReadonlyMap<DataTable, Map<string, unknown>>;
+type DataTable = 'customers' | 'suppliers' | 'items' | 'contacts' | 'orders';
+const DATA_TABLES: readonly DataTable[] = ['customers', 'suppliers', 'items', 'contacts', 'orders'];
 
 export interface TokenRecord {
   username: string;
@@ -99,7 +113,7 @@ export class TenantState {
   /** tenant calls being served now, and the most at once since the last counter reset */
   inFlight = 0;
   maxInFlight = 0;
-  faults: FaultSettings = { latencyMs: 0, failNext: null, orderFailAfterStep: null };
+  faults: FaultSettings = { latencyMs: 0, failNext: null, orderStepFault: null };
 
   constructor(readonly clock: SandboxClock) {}
 
@@ -169,6 +183,15 @@ export class TenantState {
       };
       this.contacts.set(contact.contactId, contact);
     }
+  }
+
+  /** A copy of the business data, so a refused call can be undone as if it never ran. */
+  snapshotData(): DataSnapshot {
+    return new Map(DATA_TABLES.map((name) => [name, this[name].snapshot() as Map<string, unknown>]));
+  }
+
+  restoreData(snapshot: DataSnapshot): void {
+    for (const name of DATA_TABLES) (this[name] as KeyedTable<unknown>).restore(snapshot.get(name) as Map<string, unknown>);
   }
 
   putCustomer(c: PartyRecord): void {

@@ -11,7 +11,7 @@ import { handleQxtend } from './qxtend/service.js';
 import { restEntities, type RestEntity } from './restEntities.js';
 import { handleFieldChange, handleHeaders, handleLinesGrid } from './salesOrders.js';
 import { loadQadSeed, type QadSeed } from './seed.js';
-import { ORDER_STEP_KINDS, TenantState } from './state.js';
+import { ORDER_STEP_KINDS, TenantState, type CallKind, type FaultEffect, type FaultSettings } from './state.js';
 import { resolveWorkspace } from './workspace.js';
 
 export interface QadTenantOptions {
@@ -124,41 +124,64 @@ export async function startSimulatedQadTenant(options: QadTenantOptions = {}): P
     });
     if (state.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, state.faults.latencyMs));
     const failNext = state.faults.failNext;
-    if (failNext && failNext.count > 0 && !failNext.kinds) {
-      failNext.count -= 1;
-      if (failNext.count === 0) state.faults.failNext = null;
+    if (failNext && failNext.count > 0 && !failNext.kinds && failNext.effect === 'refused') {
+      takeOneFailNext(failNext);
       state.count('faulted');
-      write(res, tomcatPage(failNext.status, failNext.status === 503 ? 'Service Unavailable' : 'Internal Server Error'));
+      write(res, failurePage(failNext.status));
       return;
     }
+    // A fault aimed at a kind of call or an order step can only match once the call is routed. When
+    // it refuses, the business data is put back as it was, which from outside is the same as the
+    // tenant turning the call away before doing the work. Reads change nothing and need no copy.
+    const mayRefuse = (failNext?.effect === 'refused' && failNext.count > 0) || state.faults.orderStepFault?.effect === 'refused';
+    const before = mayRefuse && req.method !== 'GET' ? state.snapshotData() : null;
     const reply = url.pathname === qxtendPath ? handleQxtend(state, ctx, { receiver, versions }) : inside !== null ? route(ctx) : tomcatPage(404, 'Not Found', 'notFound');
     const kind = reply.kind ?? 'notFound';
-    state.count(kind);
-    if (failNext && failNext.kinds?.includes(kind) && failNext.count > 0) {
-      // A kind is only known once the call is routed, so a kind-targeted failure is processed and
-      // then its answer lost, as when a gateway times out behind a busy application server.
-      failNext.count -= 1;
-      if (failNext.count === 0) state.faults.failNext = null;
-      state.count('faulted');
-      write(res, tomcatPage(failNext.status, failNext.status === 503 ? 'Service Unavailable' : 'Internal Server Error'));
+    const fault = takeFault(kind, reply);
+    if (!fault) {
+      state.count(kind);
+      write(res, reply);
       return;
     }
-    const stepFault = state.faults.orderFailAfterStep;
+    if (fault.effect === 'refused') {
+      if (before) state.restoreData(before);
+    } else {
+      state.count(kind);
+    }
+    state.count('faulted');
+    if (fault.crashDownForMs !== undefined) {
+      req.socket.destroy();
+      await crash(fault.crashDownForMs);
+      return;
+    }
+    write(res, failurePage(fault.status));
+  }
+
+  function takeOneFailNext(failNext: NonNullable<FaultSettings['failNext']>): void {
+    failNext.count -= 1;
+    if (failNext.count === 0) state.faults.failNext = null;
+  }
+
+  /** The armed fault this routed call sets off, if any (each is used up as it fires). */
+  function takeFault(kind: CallKind, reply: Reply): { status: number; effect: FaultEffect; crashDownForMs?: number } | null {
+    const failNext = state.faults.failNext;
+    if (failNext && failNext.count > 0 && (!failNext.kinds || failNext.kinds.includes(kind))) {
+      takeOneFailNext(failNext);
+      return { status: failNext.status, effect: failNext.effect };
+    }
+    const stepFault = state.faults.orderStepFault;
     if (stepFault && (reply.orderStep || ORDER_STEP_KINDS.has(kind))) {
       stepFault.seen += 1;
       if (stepFault.seen === stepFault.step) {
-        state.faults.orderFailAfterStep = null;
-        state.count('faulted');
-        if (stepFault.mode === 'crash') {
-          req.socket.destroy();
-          await crash(stepFault.downForMs ?? 200);
-          return;
-        }
-        write(res, tomcatPage(503, 'Service Unavailable'));
-        return;
+        state.faults.orderStepFault = null;
+        return { status: 503, effect: stepFault.effect, ...(stepFault.mode === 'crash' ? { crashDownForMs: stepFault.downForMs ?? 200 } : {}) };
       }
     }
-    write(res, reply);
+    return null;
+  }
+
+  function failurePage(status: number): Reply {
+    return tomcatPage(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
   }
 
   function write(res: ServerResponse, reply: Reply): void {

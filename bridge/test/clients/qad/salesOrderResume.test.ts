@@ -5,6 +5,8 @@ import type { SalesOrderInput } from '../../../src/clients/qad/types.js';
 import type { SimulatedQadTenant } from '../../../sandbox/qad/index.js';
 import { clientFor, startTenantFor } from './helpers.js';
 
+const EFFECTS = ['refused', 'answerLost'] as const;
+
 const ORDER_KINDS: Record<'adaptive-rest' | 'qxtend-ee', string[]> = {
   'adaptive-rest': ['soHeaderRead', 'soHeaderWrite', 'soLineRead', 'soLineTemplate', 'soFieldChange', 'soLineCommit'],
   'qxtend-ee': ['qxtendQuery', 'qxtendMaintain'],
@@ -68,13 +70,15 @@ describe.each(['adaptive-rest', 'qxtend-ee'] as const)('a 3-line sales order int
     expect(steps).toBeGreaterThanOrEqual(profile === 'adaptive-rest' ? 20 : 3);
   });
 
-  it('ends with one header and 3 lines whichever step the tenant fails after (answer lost with a 503)', async () => {
+  // refused: the tenant turns the step away before doing it; answerLost: the step is committed and
+  // its answer never arrives. A client cannot tell the two apart, so both must end the same way.
+  it.each(EFFECTS)('ends with one header and 3 lines whichever step fails with a 503 (%s)', async (effect) => {
     const failedRuns: number[] = [];
     for (let step = 1; step <= steps; step += 1) {
-      const input = order(`801STEP${String(step).padStart(3, '0')}-${profile}`);
-      tenant.control.failOrderAfterStep(step, '5xx');
+      const input = order(`801S${effect === 'refused' ? 'R' : 'L'}${String(step).padStart(3, '0')}-${profile}`);
+      tenant.control.failOrderAtStep(step, { mode: '5xx', effect });
       const first = await client.createSalesOrder(input).catch((e: QadError) => e);
-      expect(tenant.control.faults().orderFailAfterStep).toBeNull();
+      expect(tenant.control.faults().orderStepFault).toBeNull();
       if (first instanceof Error) {
         failedRuns.push(step);
         expect(first).toMatchObject({ retryable: true });
@@ -90,15 +94,34 @@ describe.each(['adaptive-rest', 'qxtend-ee'] as const)('a 3-line sales order int
     expect(failedRuns).toEqual(profile === 'adaptive-rest' ? [2, 11, 17, 24] : [2]);
   });
 
-  it('ends with one header and 3 lines when the tenant process crashes right after a step', async () => {
+  it.each(EFFECTS)('ends with one header and 3 lines when the tenant process crashes at a step (%s)', async (effect) => {
     for (const step of [2, Math.ceil(steps / 2), steps - 2]) {
-      const input = order(`801CRASH${String(step).padStart(3, '0')}-${profile}`);
-      tenant.control.failOrderAfterStep(step, 'crash', 150);
+      const input = order(`801C${effect === 'refused' ? 'R' : 'L'}${String(step).padStart(3, '0')}-${profile}`);
+      tenant.control.failOrderAtStep(step, { mode: 'crash', effect, downForMs: 150 });
       const first = await client.createSalesOrder(input).catch((e: QadError) => e);
       if (first instanceof Error) expect(first).toMatchObject({ retryable: true });
       await waitUntilUp(tenant);
       const second = await client.createSalesOrder(input);
       assertExactlyOnce(second.orderNumber);
     }
+  });
+
+  it('a refused header write leaves nothing behind; a lost answer leaves the header for the next run to find', async () => {
+    const headerStep = 2;
+    const refusedInput = order(`801HR-${profile}`);
+    tenant.control.failOrderAtStep(headerStep, { mode: '5xx', effect: 'refused' });
+    await expect(client.createSalesOrder(refusedInput)).rejects.toMatchObject({ retryable: true });
+    expect(tenant.control.orders('10USA').filter((o) => o.orderNumber === client.orderNumberFor(refusedInput.salesforceOrderId))).toHaveLength(0);
+
+    const lostInput = order(`801HL-${profile}`);
+    tenant.control.failOrderAfterStep(headerStep, '5xx');
+    await expect(client.createSalesOrder(lostInput)).rejects.toMatchObject({ retryable: true });
+    const left = tenant.control.orders('10USA').filter((o) => o.orderNumber === client.orderNumberFor(lostInput.salesforceOrderId));
+    expect(left).toHaveLength(1);
+    // REST commits the header alone; the QXtend maintain QDoc carries the lines in the same call
+    expect(left[0]!.lines).toHaveLength(profile === 'adaptive-rest' ? 0 : 3);
+    const resumed = await client.createSalesOrder(lostInput);
+    expect(resumed).toMatchObject({ headerCreated: false });
+    assertExactlyOnce(resumed.orderNumber);
   });
 });

@@ -141,6 +141,32 @@ describe('simulated QAD tenant: Adaptive REST over HTTP (facts §2)', () => {
     expect(stale.json.submitResult.errors[0].fieldName).toBe('concurrencyHash');
   });
 
+  it('refuses a faulted write without doing it; only the named lost-answer fault commits before failing', async () => {
+    const h = { ...ws, ...basic() };
+    const view = 'urn:be:com.qad.base.customer.ICustomerV2';
+    const path = `api/erp/customerV2s?sharedSetCode=US-SET&customerCode=10C1001&viewUri=${view}`;
+    const telephone = async (): Promise<string> => (await call('GET', path, { headers: h })).json.data.customerV2s[0].telephone;
+    const write = async (value: string) => {
+      const rec = (await call('GET', path, { headers: h })).json.data.customerV2s[0];
+      return call('POST', path, { headers: h, body: { supplementaryMessages: [], customerV2s: [{ ...rec, telephone: value, dataOperation: 'U' }] } });
+    };
+    const original = await telephone();
+    tenant.control.failNext(1, 503, ['erpWrite']);
+    expect((await write('+1 312 555 0101')).status).toBe(503);
+    expect(await telephone()).toBe(original);
+
+    tenant.control.failNext(1, 503, ['erpWrite'], 'answerLost');
+    expect((await write('+1 312 555 0102')).status).toBe(503);
+    expect(await telephone()).toBe('+1 312 555 0102');
+
+    const refused = await fetch(`${tenant.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ failNext: { count: 1, kinds: ['erpWrite'], effect: 'sometimes' } }) });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('failNext.effect');
+    await fetch(`${tenant.controlUrl}/faults`, { method: 'POST', body: JSON.stringify({ failNext: { count: 1, status: 500, kinds: ['erpWrite'], effect: 'answerLost' } }) });
+    expect(tenant.control.faults().failNext).toEqual({ count: 1, status: 500, kinds: ['erpWrite'], effect: 'answerLost' });
+    tenant.control.clearFaults();
+  });
+
   it('answers the bare errors envelope when the user lacks rights', async () => {
     const auth = { authorization: `Basic ${Buffer.from('readonly@acme.example:sandbox-password-2').toString('base64')}` };
     const r = await call('POST', 'api/erp/salesOrderHeaders', { headers: { ...ws, ...auth }, body: { salesOrderHeaders: [{}] } });
