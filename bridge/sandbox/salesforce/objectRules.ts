@@ -12,7 +12,7 @@ type Mutable = Record<string, StoredValue>;
 const lockedOrder = (): RecordError =>
   new RecordError('ENTITY_IS_LOCKED', 'Unable to modify activated or superseded Order: cannot delete Order, or add or remove Order Products', []);
 
-function isActivated(order: Row | undefined): boolean {
+function isActivated(order: Row | Mutable | undefined): boolean {
   return order?.Status === 'Activated';
 }
 
@@ -43,7 +43,37 @@ export function deriveFields(objectName: string, row: Mutable, store: RecordStor
   }
 }
 
+/**
+ * Usernames are unique across every org, compared without case; a deactivated user keeps its
+ * username. The code and message are the platform's (Salesforce knowledge article 000182266).
+ */
+function checkUsername(row: Mutable, store: RecordStore): void {
+  const wanted = typeof row.Username === 'string' ? row.Username.toLowerCase() : null;
+  if (wanted === null) return;
+  for (const other of store.rows('User')) {
+    if (other.Id !== row.Id && typeof other.Username === 'string' && other.Username.toLowerCase() === wanted) {
+      throw new RecordError('DUPLICATE_USERNAME', 'Duplicate Username.<br>Another user has already selected this username.<br>Please select another.', ['Username']);
+    }
+  }
+}
+
+/**
+ * The activation update changes Status alone (facts §8). The code is the one the platform uses for
+ * order-rule refusals; the wording of the message is the sandbox's own.
+ */
+function checkActivation(before: Row, after: Mutable, changed: Set<string>): void {
+  if (isActivated(before) || !changed.has('Status') || !isActivated(after)) return;
+  const others = [...changed].filter((field) => field !== 'Status').sort();
+  if (others.length === 0) return;
+  throw new RecordError(
+    'FIELD_INTEGRITY_EXCEPTION',
+    `Status: an order is activated by an update that changes only Status; this update also changes ${others.join(', ')}. Save those changes first, then activate.`,
+    ['Status', ...others],
+  );
+}
+
 export function checkInsert(objectName: string, row: Mutable, store: RecordStore): void {
+  if (objectName === 'User') checkUsername(row, store);
   if (objectName === 'Order') {
     if (row.Status !== null && row.Status !== 'Draft') {
       throw new RecordError(
@@ -58,7 +88,9 @@ export function checkInsert(objectName: string, row: Mutable, store: RecordStore
 }
 
 export function checkUpdate(objectName: string, before: Row, after: Mutable, changed: Set<string>, store: RecordStore): void {
+  if (objectName === 'User' && changed.has('Username')) checkUsername(after, store);
   if (objectName === 'Order') {
+    checkActivation(before, after, changed);
     if (changed.has('Pricebook2Id') && before.Pricebook2Id !== null && before.Pricebook2Id !== undefined) {
       throw new RecordError('FIELD_INTEGRITY_EXCEPTION', 'Price Book: the price book of an order cannot be changed or removed once it is set.', ['Pricebook2Id']);
     }

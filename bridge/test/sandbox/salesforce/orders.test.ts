@@ -65,4 +65,52 @@ describe('simulated org: Order rules', () => {
     expect((await f.api('PATCH', `/sobjects/OrderItem/${line}`, { PricebookEntryId: otherEntry })).body[0].errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
     expect((await f.api('PATCH', `/sobjects/Order/${order}`, { QAD_Sales_Order_Number__c: 'SO-1' })).status).toBe(204);
   });
+
+  it('refuses an activation that changes another field as well, and keeps the order as it was', async () => {
+    const order = (await newOrder()).body.id as string;
+    const mixed = await f.api('PATCH', `/sobjects/Order/${order}`, { Status: 'Activated', EffectiveDate: '2026-07-01', QAD_Sales_Order_Number__c: 'SO-MIXED' });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body[0]).toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['Status', 'EffectiveDate', 'QAD_Sales_Order_Number__c'] });
+    expect(mixed.body[0].message).toContain('only Status');
+    expect(f.org.control.get('Order', order)).toMatchObject({ Status: 'Draft', EffectiveDate: '2026-06-01', QAD_Sales_Order_Number__c: null });
+    // a field sent with the value it already has is not a change
+    expect((await f.api('PATCH', `/sobjects/Order/${order}`, { Status: 'Activated', EffectiveDate: '2026-06-01' })).status).toBe(204);
+    expect(f.org.control.get('Order', order)).toMatchObject({ Status: 'Activated', StatusCode: 'Activated' });
+  });
+
+  it('refuses the same activation through sObject Collections, per record', async () => {
+    const good = (await newOrder()).body.id as string;
+    const bad = (await newOrder()).body.id as string;
+    const result = await f.api('PATCH', '/composite/sobjects', {
+      allOrNone: false,
+      records: [
+        { attributes: { type: 'Order' }, Id: good, Status: 'Activated' },
+        { attributes: { type: 'Order' }, Id: bad, Status: 'Activated', EffectiveDate: '2026-08-01' },
+      ],
+    });
+    expect(result.body[0]).toMatchObject({ id: good, success: true });
+    expect(result.body[1]).toMatchObject({ success: false, errors: [expect.objectContaining({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['Status', 'EffectiveDate'] })] });
+    expect(f.org.control.get('Order', bad)?.Status).toBe('Draft');
+  });
+});
+
+describe('simulated org: User rules', () => {
+  let f: OrgFixture;
+  beforeAll(async () => {
+    f = await startOrg();
+  });
+  afterAll(async () => f.org.close());
+
+  it('refuses a Username another user has, whatever its case, on create and on update', async () => {
+    const first = await f.api('POST', '/sobjects/User', { Username: 'ops@acme.example', LastName: 'Ops' });
+    expect(first.status).toBe(201);
+    const copy = await f.api('POST', '/sobjects/User', { Username: 'OPS@Acme.example', LastName: 'Copy' });
+    expect(copy.status).toBe(400);
+    expect(copy.body[0]).toEqual({ errorCode: 'DUPLICATE_USERNAME', message: 'Duplicate Username.<br>Another user has already selected this username.<br>Please select another.', fields: ['Username'] });
+    const other = (await f.api('POST', '/sobjects/User', { Username: 'sales@acme.example', LastName: 'Sales' })).body.id as string;
+    expect((await f.api('PATCH', `/sobjects/User/${other}`, { Username: 'ops@acme.example' })).body[0].errorCode).toBe('DUPLICATE_USERNAME');
+    expect(f.org.control.get('User', other)?.Username).toBe('sales@acme.example');
+    // a user may keep its own username when other fields change
+    expect((await f.api('PATCH', `/sobjects/User/${first.body.id as string}`, { Username: 'ops@acme.example', LastName: 'Operations' })).status).toBe(204);
+  });
 });
