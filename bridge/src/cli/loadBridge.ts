@@ -38,7 +38,7 @@ export async function loadBridge(args: CliArgs, io: CliIo, extra: Partial<Compos
     onStoreOpen: (store) => {
       opened = store;
     },
-    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(opened!, { env: io.env })(connection, secrets, ctx),
+    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(opened!)(connection, secrets, ctx),
     ...extra,
   });
   return { bridge, config, logger };

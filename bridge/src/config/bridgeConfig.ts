@@ -50,7 +50,15 @@ export const connectionSchema = z.strictObject({
     apiVersion: z.string().regex(/^\d{2,3}\.0$/, { error: 'must look like "66.0". Fix: set the REST API version the org runs, e.g. "66.0"' }).default('66.0'),
     apiReserve: z.int().min(0).default(1000),
     bulkThreshold: z.int().min(1).default(10_000),
-    pubsubEndpoint: z.string().min(1).optional(),
+    /** change events and replay requests; without an endpoint the bridge polls (catch-up queries) instead */
+    pubsub: z
+      .strictObject({
+        ...comment,
+        endpoint: z.string().regex(/^[^\s/:]+:\d{1,5}$/, { error: 'must be host:port. Fix: e.g. "api.pubsub.salesforce.com:7443"' }).optional(),
+        /** PEM file of a private CA the endpoint's certificate is signed by (relative to the working directory) */
+        caFile: z.string().min(1).optional(),
+      })
+      .optional(),
   }),
   qad: z.strictObject({
     ...comment,
@@ -63,6 +71,8 @@ export const connectionSchema = z.strictObject({
     clientId: z.string().min(1).optional(),
     clientSecret: secretRef.optional(),
     token: secretRef.optional(),
+    /** the QAD shared set of this tenant's business relations: the first half of every Account key <sharedSet>|<code> */
+    sharedSet: z.string().min(1).max(40).optional(),
   }),
   schedule: z
     .strictObject({

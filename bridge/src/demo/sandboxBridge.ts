@@ -45,8 +45,8 @@ export function sandboxConfigInput(endpoints: SandboxEndpoints, options: Sandbox
         {
           id: SANDBOX_CONNECTION_ID,
           name: 'Sandbox org and tenant',
-          salesforce: { loginUrl: endpoints.salesforce.loginUrl, clientId: endpoints.salesforce.clientId, clientSecret: endpoints.salesforce.clientSecret, apiVersion: endpoints.salesforce.apiVersion, apiReserve: 0, ...(endpoints.pubsub ? { pubsubEndpoint: endpoints.pubsub.endpoint } : {}) },
-          qad: { baseUrl: qad.baseUrl, profile: qad.profile, domain: qad.workspace.domain, entity: qad.workspace.entity, username: qad.username, password: qad.password, clientId: qad.clientId },
+          salesforce: { loginUrl: endpoints.salesforce.loginUrl, clientId: endpoints.salesforce.clientId, clientSecret: endpoints.salesforce.clientSecret, apiVersion: endpoints.salesforce.apiVersion, apiReserve: 0, ...(endpoints.pubsub ? { pubsub: { endpoint: endpoints.pubsub.endpoint } } : {}) },
+          qad: { baseUrl: qad.baseUrl, profile: qad.profile, domain: qad.workspace.domain, entity: qad.workspace.entity, sharedSet: qad.workspace.sharedSet, username: qad.username, password: qad.password, clientId: qad.clientId },
           schedule: { qadPollSeconds: options.pollSeconds ?? 3600, heartbeatSeconds: 10, auditMirrorSeconds: 1 },
           retry: { maxAttempts: options.maxAttempts ?? 4, baseDelayMs: options.baseDelayMs ?? 200, maxDelayMs: 2_000 },
           concurrency: { salesforce: 4, qad: 4 },
@@ -70,7 +70,6 @@ export async function composeSandboxBridge(
   // the QAD factory needs the store, which exists only once it is open: it is handed over lazily
   // through this holder
   let opened: Store | null = null;
-  const sharedSet = endpoints.qad?.workspace.sharedSet ?? '';
   return composeBridge({
     config,
     baseDir: options.baseDir,
@@ -80,7 +79,7 @@ export async function composeSandboxBridge(
     ...(options.databaseSchema ? { databaseSchema: options.databaseSchema } : {}),
     ...(pubsub ? { pubsub: { [SANDBOX_CONNECTION_ID]: pubsub } } : {}),
     ...(options.runtime ? { runtime: options.runtime } : {}),
-    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(opened!, { sharedSets: { [connection.id]: sharedSet } })(connection, secrets, ctx),
+    qadPortFactory: (connection, secrets, ctx) => qadPortFactory(opened!)(connection, secrets, ctx),
     onStoreOpen: (store) => {
       opened = store;
     },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SalesforceClient } from '../clients/salesforce/index.js';
 import { connectionSecrets, loadMappings, type BridgeConfig, type ConnectionConfig } from '../config/index.js';
 import { ConnectionSecrets, CredentialVault, loadKeyring } from '../credentials/index.js';
+import { ConfigError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { openStore, type Store } from '../store/index.js';
 import type { StreamName } from './api.js';
@@ -54,6 +55,23 @@ function withoutSecrets(connection: ConnectionConfig): Record<string, unknown> {
   return { ...connection, salesforce, qad };
 }
 
+/** the connection's Pub/Sub endpoint, trusting the private CA its config names (a sandbox's self-made certificate) */
+export function pubsubSettingsOf(connection: ConnectionConfig, baseDir: string): PubSubSettings | undefined {
+  const settings = connection.salesforce.pubsub;
+  if (!settings?.endpoint) return undefined;
+  if (!settings.caFile) return { endpoint: settings.endpoint };
+  const file = path.resolve(baseDir, settings.caFile);
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`connection ${connection.id}: salesforce.pubsub.caFile ${file} cannot be read. Fix: point it at the PEM file of the CA that signed the Pub/Sub endpoint's certificate`, [
+      `connections[${connection.id}].salesforce.pubsub.caFile: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+    ]);
+  }
+  return { endpoint: settings.endpoint, tls: { caCertificatePem: pem } };
+}
+
 /**
  * The composition root: config file → store (migrated) → secrets sealed into the credential vault
  * → clients → engine. Secrets leave the config only into the vault; the clients are built from
@@ -76,9 +94,6 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
     options.onStoreOpen?.(store);
     const secrets = new ConnectionSecrets(store, new CredentialVault(keyring));
     const catalog = loadMappings(path.resolve(options.baseDir, config.mappingsDir));
-    // a private CA for the Pub/Sub endpoint (the sandbox's self-made certificate); the config file has no key for it yet
-    const caFile = env.ML_CONNECTOR_PUBSUB_CA_FILE?.trim();
-    const pubsubCa = caFile ? readFileSync(path.resolve(options.baseDir, caFile), 'utf8') : undefined;
     const runtimes: ConnectionRuntimeOptions[] = [];
     const metrics = createSyncMetrics();
     const salesforceClients = new Map<string, SalesforceClient>();
@@ -107,7 +122,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
       const qad = await options.qadPortFactory(connection, opened_, { sandboxMode: config.sandboxMode, logger: clog });
       if (qad.close) opened.push({ close: () => qad.close!() });
       qadPorts.set(connection.id, qad);
-      const pubsub = options.pubsub?.[connection.id] ?? (connection.salesforce.pubsubEndpoint ? { endpoint: connection.salesforce.pubsubEndpoint, ...(pubsubCa ? { tls: { caCertificatePem: pubsubCa } } : {}) } : undefined);
+      const pubsub = options.pubsub?.[connection.id] ?? pubsubSettingsOf(connection, options.baseDir);
       const paused = Object.entries(connection.streams)
         .filter(([, s]) => s?.paused || s?.enabled === false)
         .map(([name]) => name as StreamName);

@@ -30,21 +30,13 @@ export function qadClientPort(client: QadClient): QadPort & { close(): Promise<v
 
 export const DEFAULT_PROFILE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../config/qad-profiles');
 
-/** the composition root's QAD factory: profile + config + opened secrets → a connected QadClient */
-/**
- * The connection config has no key for the QAD shared set yet; until it does, it comes from
- * ML_CONNECTOR_QAD_SHARED_SET_<CONNECTION ID> (upper case, - as _) or ML_CONNECTOR_QAD_SHARED_SET.
- */
-export function sharedSetFromEnv(connectionId: string, env: NodeJS.ProcessEnv): string {
-  const specific = `ML_CONNECTOR_QAD_SHARED_SET_${connectionId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-  return env[specific]?.trim() || env.ML_CONNECTOR_QAD_SHARED_SET?.trim() || '';
+/** the QAD workspace of a connection: its config's domain, entity and shared set */
+export function qadWorkspace(connection: ConnectionConfig): { domain: string; entity: string; sharedSet: string } {
+  return { domain: connection.qad.domain ?? '', entity: connection.qad.entity ?? connection.qad.domain ?? '', sharedSet: connection.qad.sharedSet ?? '' };
 }
 
-/**
- * `sharedSets` supplies the QAD shared set per connection id: the connection config has no key for
- * it yet, and record keys of tenants whose browse rows omit the set are built with it.
- */
-export function qadPortFactory(store: Pick<SyncRepositories, 'hashes'>, options: { profileDir?: string; clock?: () => number; sharedSets?: Record<string, string>; env?: NodeJS.ProcessEnv } = {}): QadPortFactory {
+/** the composition root's QAD factory: profile + config + opened secrets → a connected QadClient */
+export function qadPortFactory(store: Pick<SyncRepositories, 'hashes'>, options: { profileDir?: string; clock?: () => number } = {}): QadPortFactory {
   return async (connection: ConnectionConfig, secrets, { sandboxMode, logger }) => {
     const profile = await loadQadProfile(connection.qad.profile, options.profileDir ?? DEFAULT_PROFILE_DIR);
     const isSoap = profile.flavour === 'qxtend-soap';
@@ -58,7 +50,7 @@ export function qadPortFactory(store: Pick<SyncRepositories, 'hashes'>, options:
           ...(connection.qad.clientId ? { clientId: connection.qad.clientId } : {}),
           ...(secrets['qad.token'] ? { bearerToken: secrets['qad.token'] } : {}),
         },
-        workspace: { domain: connection.qad.domain ?? '', entity: connection.qad.entity ?? connection.qad.domain ?? '', sharedSet: options.sharedSets?.[connection.id] ?? sharedSetFromEnv(connection.id, options.env ?? process.env) },
+        workspace: qadWorkspace(connection),
         sandboxMode,
       },
       { logger, hashStore: storeHashStore(store, connection.id), ...(options.clock ? { clock: options.clock } : {}) },

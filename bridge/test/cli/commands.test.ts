@@ -33,9 +33,9 @@ beforeAll(async () => {
   const endpoints = sandbox.description as unknown as SandboxEndpoints;
   configFile = join(dir, 'bridge.json');
   const input = sandboxConfigInput(endpoints, { storeFile: join(dir, 'bridge.sqlite') });
-  delete (input.connections as Array<{ salesforce: Record<string, unknown> }>)[0]!.salesforce.pubsubEndpoint;
+  delete (input.connections as Array<{ salesforce: Record<string, unknown> }>)[0]!.salesforce.pubsub;
   await writeFile(configFile, JSON.stringify(input));
-  env = { LOG_LEVEL: 'warn', ML_CONNECTOR_QAD_SHARED_SET: endpoints.qad!.workspace.sharedSet };
+  env = { LOG_LEVEL: 'warn' };
 });
 
 afterAll(async () => {
@@ -54,7 +54,7 @@ describe('CLI commands against the sandbox', () => {
     const badFile = join(dir, 'bad.json');
     const input = JSON.parse(JSON.stringify(sandboxConfigInput(sandbox.description as unknown as SandboxEndpoints, { storeFile: join(dir, 'bad.sqlite') })));
     input.connections[0].salesforce.clientSecret = 'not-the-secret';
-    delete input.connections[0].salesforce.pubsubEndpoint;
+    delete input.connections[0].salesforce.pubsub;
     await writeFile(badFile, JSON.stringify(input));
     const bad = io();
     expect(await main(['ping', '--config', badFile, '--json'], bad)).toBe(1);

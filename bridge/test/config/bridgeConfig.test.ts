@@ -68,6 +68,23 @@ describe('bridge config', () => {
     expect(() => parseBridgeConfig(input)).not.toThrow();
   });
 
+  it('carries the QAD shared set and the Pub/Sub endpoint in the connection, and names the fix for a bad endpoint', () => {
+    const connection = loadBridgeConfig(examplePath).connections[0]!;
+    expect(connection.qad.sharedSet).toBe('ACME-SET');
+    expect(connection.salesforce.pubsub).toEqual({ endpoint: 'api.pubsub.salesforce.com:7443' });
+    const input = example();
+    input.connections[0].salesforce.pubsub = { endpoint: 'https://api.pubsub.salesforce.com', caFile: '' };
+    input.connections[0].qad.sharedSet = '';
+    const problems = problemsOf(input);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^connections\[0\]\.salesforce\.pubsub\.endpoint: must be host:port\. Fix: e\.g\. "api\.pubsub\.salesforce\.com:7443"/),
+        expect.stringMatching(/^connections\[0\]\.salesforce\.pubsub\.caFile: /),
+        expect.stringMatching(/^connections\[0\]\.qad\.sharedSet: /),
+      ]),
+    );
+  });
+
   it('refuses duplicate connection ids', () => {
     const input = example();
     input.connections.push({ ...input.connections[0], name: 'copy' });

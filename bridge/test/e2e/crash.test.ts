@@ -27,14 +27,15 @@ async function configFor(world: World): Promise<{ file: string; env: NodeJS.Proc
   const file = join(world.dir, 'bridge.json');
   const input = sandboxConfigInput(world.endpoints, { storeFile: world.storeFile, maxAttempts: 6, baseDelayMs: 100 });
   // poll QAD often so a restarted bridge picks up at once, mirror the audit every second
-  (input.connections as Array<Record<string, unknown>>)[0]!.schedule = { qadPollSeconds: 5, heartbeatSeconds: 10, auditMirrorSeconds: 1 };
+  const connection = (input.connections as Array<Record<string, any>>)[0]!;
+  connection.schedule = { qadPollSeconds: 5, heartbeatSeconds: 10, auditMirrorSeconds: 1 };
+  // the sandbox bus's self-made certificate, trusted through the config like a private CA
+  connection.salesforce.pubsub.caFile = caFile;
   await writeFile(file, JSON.stringify(input));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     LOG_LEVEL: 'info',
-    ML_CONNECTOR_PUBSUB_CA_FILE: caFile,
-    ML_CONNECTOR_QAD_SHARED_SET: world.endpoints.qad!.workspace.sharedSet,
   };
   if (world.databaseUrl) {
     // the schema exists and is migrated before the child starts; the child finds it through search_path

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SalesforceClient } from '../../clients/salesforce/index.js';
 import { checkMappingAgainstDescribe, connectionSecrets, loadMappings, type ConnectionConfig } from '../../config/index.js';
 import { mappingSetFrom } from '../../sync/mapping.js';
-import { qadClientPort, sharedSetFromEnv } from '../../sync/qadPort.js';
+import { qadClientPort, qadWorkspace } from '../../sync/qadPort.js';
 import { loadQadProfile, QadClient, InMemoryHashStore } from '../../clients/qad/index.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { cliLogger, CONFIG_OPTION, readConfig } from '../loadBridge.js';
@@ -106,7 +106,7 @@ async function pingConnection(connection: ConnectionConfig, index: number, sandb
           ...(connection.qad.clientId ? { clientId: connection.qad.clientId } : {}),
           ...(secrets['qad.token'] ? { bearerToken: secrets['qad.token'] } : {}),
         },
-        workspace: { domain: connection.qad.domain ?? '', entity: connection.qad.entity ?? connection.qad.domain ?? '', sharedSet: sharedSetFromEnv(connection.id, io.env) },
+        workspace: qadWorkspace(connection),
         sandboxMode,
       },
       { logger, hashStore: new InMemoryHashStore() },
