@@ -76,15 +76,7 @@ export class OrgControl {
 
   // ---- direct record access
   private inTransaction<T>(options: DirectWriteOptions, work: (tx: Transaction) => T): T {
-    const tx = this.ctx.writer.begin(options.changeOrigin ?? `com/salesforce/api/rest/${this.ctx.apiVersion}`);
-    try {
-      const result = work(tx);
-      tx.commit();
-      return result;
-    } catch (error) {
-      tx.rollback();
-      throw error;
-    }
+    return this.ctx.writer.inTransaction(options.changeOrigin ?? `com/salesforce/api/rest/${this.ctx.apiVersion}`, work);
   }
 
   /** Inserts all records or none (one transaction); returns their ids. */

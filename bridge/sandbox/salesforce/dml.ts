@@ -41,6 +41,19 @@ export class OrgWriter {
     return new Transaction(this, changeOrigin);
   }
 
+  /** `work` in its own transaction: committed when it returns, rolled back when it throws. */
+  inTransaction<T>(changeOrigin: string, work: (tx: Transaction) => T): T {
+    const tx = this.begin(changeOrigin);
+    try {
+      const result = work(tx);
+      tx.commit();
+      return result;
+    } catch (error) {
+      tx.rollback();
+      throw error;
+    }
+  }
+
   nextAutoNumber(key: string): number {
     const n = (this.autoNumbers.get(key) ?? 0) + 1;
     this.autoNumbers.set(key, n);

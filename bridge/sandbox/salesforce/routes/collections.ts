@@ -72,28 +72,32 @@ function typedObject(ctx: OrgContext, record: Record<string, unknown>) {
   return def;
 }
 
+type RecordFailure = RecordOutcome['errors'][number];
+type BodyRecord = Record<string, unknown>;
+
+const succeeded = (id: string): RecordOutcome => ({ id, success: true, errors: [] });
+
 /**
- * Runs one operation per record in a single transaction. Each record is isolated by a savepoint;
- * with allOrNone a single failure rolls back everything and the innocent records say so.
+ * Runs one operation per item in a single transaction. Each item is isolated by a savepoint; with
+ * allOrNone a single failure rolls back everything and the innocent records say so.
  */
-export function runCollection(
+export function runCollection<T>(
   tx: Transaction,
   allOrNone: boolean,
-  count: number,
-  operation: (tx: Transaction, index: number) => RecordOutcome,
-  failure: (index: number, error: RecordOutcome['errors'][number]) => RecordOutcome,
+  items: readonly T[],
+  operation: (tx: Transaction, item: T) => RecordOutcome,
+  failure: (item: T, error: RecordFailure) => RecordOutcome,
 ): RecordOutcome[] {
-  const outcomes: RecordOutcome[] = [];
-  for (let i = 0; i < count; i += 1) {
+  const outcomes = items.map((item) => {
     try {
-      outcomes.push(tx.savepoint(() => operation(tx, i)));
+      return tx.savepoint(() => operation(tx, item));
     } catch (error) {
-      outcomes.push(failure(i, toRecordError(error)));
+      return failure(item, toRecordError(error));
     }
-  }
+  });
   if (allOrNone && outcomes.some((o) => !o.success)) {
     tx.rollback();
-    return outcomes.map((o, i) => (o.success ? { ...failure(i, ROLLED_BACK), ...(o.id ? { id: o.id } : {}) } : o));
+    return outcomes.map((o, i) => (o.success ? { ...failure(items[i] as T, ROLLED_BACK), ...(o.id ? { id: o.id } : {}) } : o));
   }
   tx.commit();
   return outcomes;
@@ -101,54 +105,43 @@ export function runCollection(
 
 export function collectionRoutes(ctx: OrgContext): Route[] {
   const begin = (r: OrgRequest) => ctx.writer.begin(changeOrigin('rest', r.apiVersion, callOptionsClient(r)));
+  /** A `{ allOrNone, records }` body: one operation per record, answered with the outcomes in order. */
+  const overRecords = (r: OrgRequest, operation: (tx: Transaction, record: BodyRecord) => RecordOutcome, failure: (record: BodyRecord, error: RecordFailure) => RecordOutcome) => {
+    const { allOrNone, records } = readCollection(r);
+    return json(200, runCollection(begin(r), allOrNone, records, operation, failure));
+  };
   return [
     {
       method: 'POST',
       pattern: new RegExp(`^${V}/composite/sobjects/?$`),
       kind: 'collections-create',
-      handler: (r) => {
-        const { allOrNone, records } = readCollection(r);
-        const outcomes = runCollection(
-          begin(r),
-          allOrNone,
-          records.length,
-          (tx, i) => {
-            const record = records[i] as Record<string, unknown>;
-            const def = typedObject(ctx, record);
-            const id = tx.insert(def.name, record);
-            return { id, success: true, errors: [] };
-          },
-          (_i, error) => ({ success: false, errors: [error] }),
-        );
-        return json(200, outcomes);
-      },
+      handler: (r) =>
+        overRecords(
+          r,
+          (tx, record) => succeeded(tx.insert(typedObject(ctx, record).name, record)),
+          (_record, error) => ({ success: false, errors: [error] }),
+        ),
     },
     {
       method: 'PATCH',
       pattern: new RegExp(`^${V}/composite/sobjects/?$`),
       kind: 'collections-update',
-      handler: (r) => {
-        const { allOrNone, records } = readCollection(r);
-        const outcomes = runCollection(
-          begin(r),
-          allOrNone,
-          records.length,
-          (tx, i) => {
-            const record = records[i] as Record<string, unknown>;
+      handler: (r) =>
+        overRecords(
+          r,
+          (tx, record) => {
             const def = typedObject(ctx, record);
             const raw = idValue(record);
             const id = typeof raw === 'string' ? normalizeId(raw) : null;
             if (id === null) throw new SalesforceApiError(400, 'MALFORMED_ID', `Id: missing or malformed id: ${String(raw)}`, ['Id']);
             tx.update(def.name, id, record);
-            return { id, success: true, errors: [] };
+            return succeeded(id);
           },
-          (i, error) => {
-            const raw = idValue(records[i] ?? {});
+          (record, error) => {
+            const raw = idValue(record);
             return { id: typeof raw === 'string' ? raw : null, success: false, errors: [error] };
           },
-        );
-        return json(200, outcomes);
-      },
+        ),
     },
     {
       method: 'PATCH',
@@ -160,23 +153,18 @@ export function collectionRoutes(ctx: OrgContext): Route[] {
         if (!field || (!field.externalId && field.name !== 'Id')) {
           throw new SalesforceApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${r.params[1]}`);
         }
-        const { allOrNone, records } = readCollection(r);
-        const outcomes = runCollection(
-          begin(r),
-          allOrNone,
-          records.length,
-          (tx, i) => {
-            const record = records[i] as Record<string, unknown>;
+        return overRecords(
+          r,
+          (tx, record) => {
             if (recordType(record).toLowerCase() !== def.name.toLowerCase()) {
               throw new SalesforceApiError(400, 'INVALID_TYPE', `Every record must be of type ${def.name}, the type named in the URL`);
             }
             const key = Object.keys(record).find((k) => k.toLowerCase() === field.name.toLowerCase());
             const { id, created } = tx.upsert(def.name, field, key === undefined ? null : record[key], record);
-            return { id, success: true, errors: [], created };
+            return { ...succeeded(id), created };
           },
-          (_i, error) => ({ id: null, success: false, errors: [error] }),
+          (_record, error) => ({ id: null, success: false, errors: [error] }),
         );
-        return json(200, outcomes);
       },
     },
     {
@@ -206,16 +194,15 @@ export function collectionRoutes(ctx: OrgContext): Route[] {
         const outcomes = runCollection(
           begin(r),
           r.query.get('allOrNone') === 'true',
-          ids.length,
-          (tx, i) => {
-            const raw = ids[i] as string;
+          ids,
+          (tx, raw) => {
             const id = normalizeId(raw);
             const objectName = id === null ? undefined : ctx.store.objectOfId(id);
             if (id === null || objectName === undefined) throw new SalesforceApiError(400, 'MALFORMED_ID', `malformed id ${raw}`);
             tx.delete(objectName, id);
-            return { id, success: true, errors: [] };
+            return succeeded(id);
           },
-          (i, error) => ({ id: ids[i] ?? null, success: false, errors: [error] }),
+          (raw, error) => ({ id: raw, success: false, errors: [error] }),
         );
         return json(200, outcomes);
       },

@@ -49,15 +49,7 @@ function bodyObject(request: OrgRequest): Record<string, unknown> {
 
 /** One write in its own transaction: commit on success, rollback and rethrow on failure. */
 export function writeOnce<T>(ctx: OrgContext, request: OrgRequest, work: (tx: ReturnType<OrgContext['writer']['begin']>) => T): T {
-  const tx = ctx.writer.begin(changeOrigin('rest', request.apiVersion, callOptionsClient(request)));
-  try {
-    const result = work(tx);
-    tx.commit();
-    return result;
-  } catch (error) {
-    tx.rollback();
-    throw error;
-  }
+  return ctx.writer.inTransaction(changeOrigin('rest', request.apiVersion, callOptionsClient(request)), work);
 }
 
 function liveRow(ctx: OrgContext, def: ObjectDef, id: string): Row {

@@ -1,3 +1,5 @@
+import { CodedError } from '../../lib/codedError.js';
+
 /**
  * Every failure the QAD client reports. Callers branch on `code`; messages are for people and never
  * carry a password or token (the transport strips credentials before an error is built).
@@ -51,14 +53,13 @@ export interface QadErrorOptions {
   cause?: unknown;
 }
 
-export class QadError extends Error {
+export class QadError extends CodedError {
   readonly code: QadErrorCode;
   readonly statusCode: number;
   readonly retryable: boolean;
 
   constructor(code: QadErrorCode, message: string, options: QadErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    super(message, options.cause);
     this.code = code;
     this.statusCode = options.statusCode ?? 500;
     this.retryable = options.retryable ?? false;

@@ -1,3 +1,5 @@
+import { CodedError } from '../../lib/codedError.js';
+
 /**
  * Every failure the Salesforce client raises. Callers branch on `code` (stable, `SF_ERR_*`), never on
  * message text; `retryable` says whether the same call may succeed later without a fix. Nothing here
@@ -29,7 +31,7 @@ export interface SalesforceErrorOptions {
   details?: SalesforceApiErrorItem[];
 }
 
-export class SalesforceError extends Error {
+export class SalesforceError extends CodedError {
   readonly code: string = 'SF_ERR_UNKNOWN';
   readonly retryable: boolean = false;
   readonly statusCode: number | undefined;
@@ -39,8 +41,7 @@ export class SalesforceError extends Error {
   readonly details: SalesforceApiErrorItem[];
 
   constructor(message: string, options: SalesforceErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    super(message, options.cause);
     this.statusCode = options.statusCode;
     this.errorCode = options.errorCode;
     this.record = options.record;

@@ -1,11 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
+import { CodedError } from '../../../lib/codedError.js';
 import { AUTH_ERROR, REPLAY_ID_CORRUPTED } from './proto.js';
 
 /**
  * Errors of the Pub/Sub consumer. Callers branch on `code`; the message is for people and never
  * carries the access token (gRPC error details are the server's text, which holds no token).
  */
-export class PubSubError extends Error {
+export class PubSubError extends CodedError {
   readonly code: string = 'BRIDGE_ERR_PUBSUB';
   readonly statusCode: number = 502;
   readonly retryable: boolean = false;
@@ -14,8 +15,7 @@ export class PubSubError extends Error {
   readonly pubSubErrorCode: string | undefined;
 
   constructor(message: string, options: { cause?: unknown; grpcStatus?: number; pubSubErrorCode?: string } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    super(message, options.cause);
     this.grpcStatus = options.grpcStatus;
     this.pubSubErrorCode = options.pubSubErrorCode;
   }
