@@ -15,11 +15,10 @@ import { Replayer, replayPendingRequests } from './replay.js';
 import type { SyncMetrics } from './metrics.js';
 import type { StreamContext, SyncStream } from './stream.js';
 import type { SyncRepositories } from '../store/index.js';
-import { qadBusinessRelationStream } from './streams/qadBusinessRelations.js';
-import { qadContactsStream } from './streams/qadContacts.js';
-import { qadItemsStream } from './streams/qadItems.js';
-import { sfAccountsStream } from './streams/sfAccounts.js';
-import { sfOrdersStream } from './streams/sfOrders.js';
+import { ConnectionLease } from './connectionLease.js';
+import { RuntimeHealth } from './runtimeHealth.js';
+import { STREAM_ORDER, StreamWorker } from './streamWorker.js';
+import { connectionStreams, standardPricebookReader } from './streams/index.js';
 
 export interface ConnectionRuntimeOptions {
   connectionId: string;
@@ -53,31 +52,25 @@ export interface ConnectionRuntimeOptions {
   metrics?: SyncMetrics;
 }
 
-/** the order the worker loop visits streams in: links before the work that needs them */
-const STREAM_ORDER: StreamName[] = ['qad-customers', 'qad-suppliers', 'qad-items', 'qad-contacts', 'sf-accounts', 'sf-orders'];
-
 export class ConnectionRuntime {
   readonly connectionId: string;
   readonly streams: ReadonlyMap<string, SyncStream>;
   readonly #o: Required<Omit<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses' | 'initiallyPaused' | 'metrics'>> & Pick<ConnectionRuntimeOptions, 'consumerFactory' | 'random' | 'retry' | 'mirroredStatuses' | 'metrics'>;
   readonly #paused = new Set<StreamName>();
   readonly #runner: JobRunner;
+  readonly #worker: StreamWorker;
+  readonly #lease: ConnectionLease;
   readonly #replayer: Replayer;
   readonly #context: StreamContext;
-  readonly #streamState = new Map<StreamName, { lastRunAt: string | null; lastError: string | null }>();
-  #pricebookId: Promise<string> | null = null;
+  readonly #health: RuntimeHealth;
   #consumer: EventConsumer | null = null;
   #loop: Promise<void> | null = null;
   #stopping = false;
   #wakeUp: (() => void) | null = null;
-  #holdsLease = false;
   #lastPollAt = 0;
   #lastMirrorAt = 0;
   #lastHeartbeatAt = 0;
-  #lastLeaseAt = 0;
   #pollRequested = false;
-  #lastError: string | null = null;
-  #lastErrorAt = 0;
   #cdcPosition: string | null = null;
   #cdcLastEventAt: string | null = null;
   #lastQadPoll: string | null = null;
@@ -106,10 +99,8 @@ export class ConnectionRuntime {
     this.connectionId = options.connectionId;
     for (const stream of options.initiallyPaused ?? []) this.#paused.add(stream);
     this.#mirroredStatuses = new Set(options.mirroredStatuses ?? ALL_AUDIT_STATUSES);
-    const orders = { ...sfOrdersStream, batchSize: this.#o.concurrency };
-    const list: SyncStream[] = [qadBusinessRelationStream('customer'), qadBusinessRelationStream('supplier'), qadItemsStream, qadContactsStream, sfAccountsStream, orders];
-    this.streams = new Map(list.map((s) => [s.name, s]));
-    for (const name of STREAM_ORDER) this.#streamState.set(name, { lastRunAt: null, lastError: null });
+    this.streams = connectionStreams(this.#o.concurrency);
+    this.#health = new RuntimeHealth({ clock: this.#o.clock, heartbeatIntervalMs: this.#o.heartbeatIntervalMs, logger: this.#o.logger });
     const store = this.#o.store;
     this.#context = {
       connectionId: this.connectionId,
@@ -118,7 +109,7 @@ export class ConnectionRuntime {
       links: store.links,
       mappings: this.#o.mappings,
       logger: this.#o.logger,
-      standardPricebookId: () => this.#standardPricebookId(),
+      standardPricebookId: standardPricebookReader(this.#o.salesforce),
     };
     this.#runner = new JobRunner({
       store,
@@ -130,6 +121,21 @@ export class ConnectionRuntime {
       ...(this.#o.metrics ? { onSettled: (stream: string, status: string) => this.#o.metrics!.recordAttempt(this.connectionId, stream, status) } : {}),
       ...(this.#o.random ? { random: this.#o.random } : {}),
       ...(this.#o.retry ? { retry: this.#o.retry } : {}),
+    });
+    this.#worker = new StreamWorker({
+      runner: this.#runner,
+      streams: this.streams,
+      isPaused: (stream) => this.isPaused(stream),
+      onRan: (stream) => this.#health.ran(stream),
+      onError: (stream, error) => this.#recordError(stream, error),
+    });
+    this.#lease = new ConnectionLease({
+      store,
+      connectionId: this.connectionId,
+      workerId: this.#o.workerId,
+      leaseMs: this.#o.leaseMs,
+      clock: this.#o.clock,
+      singleInstance: this.#o.singleInstance,
     });
     this.#replayer = new Replayer({
       store,
@@ -145,15 +151,6 @@ export class ConnectionRuntime {
 
   #now(): string {
     return new Date(this.#o.clock()).toISOString();
-  }
-
-  async #standardPricebookId(): Promise<string> {
-    this.#pricebookId ??= (async () => {
-      for await (const row of this.#o.salesforce.query<{ Id: string }>('SELECT Id FROM Pricebook2 WHERE IsStandard = true LIMIT 1')) return row.Id;
-      throw Object.assign(new Error('the org has no standard price book; activate it in Setup (Price Books) so products can be ordered'), { code: 'BRIDGE_ERR_NO_STANDARD_PRICEBOOK', retryable: false });
-    })();
-    this.#pricebookId.catch(() => (this.#pricebookId = null));
-    return this.#pricebookId;
   }
 
   get replayer(): Replayer {
@@ -219,23 +216,7 @@ export class ConnectionRuntime {
 
   /** runs every due job of every unpaused stream until none is due; resolves to the number processed */
   async drainOnce(): Promise<number> {
-    let total = 0;
-    for (const name of STREAM_ORDER) {
-      if (this.#paused.has(name)) continue;
-      const stream = this.streams.get(name)!;
-      for (;;) {
-        let n = 0;
-        try {
-          n = await this.#runner.runOnce(stream);
-          if (n > 0) this.#streamState.set(name, { lastRunAt: this.#now(), lastError: this.#streamState.get(name)?.lastError ?? null });
-        } catch (error) {
-          this.#recordError(name, error);
-        }
-        total += n;
-        if (n < stream.batchSize) break;
-      }
-    }
-    return total;
+    return this.#worker.drainOnce();
   }
 
   async mirrorNow(): Promise<void> {
@@ -250,7 +231,7 @@ export class ConnectionRuntime {
     this.#lastMirrorAt = this.#o.clock();
   }
 
-  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#recentlyFailed() ? 'Degraded' : 'Running'): Promise<void> {
+  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#health.status()): Promise<void> {
     await sendHeartbeat(this.#o.salesforce, {
       connectionId: this.connectionId,
       status,
@@ -259,24 +240,14 @@ export class ConnectionRuntime {
       cdcReplayPosition: this.#cdcPosition,
       cdcLastEventAt: this.#cdcLastEventAt,
       budget: this.#o.salesforce.budget(),
-      lastError: this.#lastError,
+      lastError: this.#health.lastError,
       bridgeVersion: this.#o.bridgeVersion,
     });
     this.#lastHeartbeatAt = this.#o.clock();
   }
 
-  /** Degraded while errors are recent; the last error stays on the status row either way */
-  #recentlyFailed(): boolean {
-    return this.#lastErrorAt > 0 && this.#o.clock() - this.#lastErrorAt < 2 * this.#o.heartbeatIntervalMs;
-  }
-
   #recordError(where: string, error: unknown): void {
-    const e = error as { code?: unknown; message?: unknown };
-    this.#lastErrorAt = this.#o.clock();
-    this.#lastError = `${where}: ${typeof e.code === 'string' ? `[${e.code}] ` : ''}${String(e.message ?? error)}`;
-    const state = this.#streamState.get(where as StreamName);
-    if (state) state.lastError = this.#lastError;
-    this.#o.logger.warn({ err: error, where }, 'connection runtime error');
+    this.#health.recordError(where, error);
   }
 
   /** replay rows the org marked Replay Requested while no bridge was listening */
@@ -295,12 +266,7 @@ export class ConnectionRuntime {
    * pending replay requests, run every due job until none is left, mirror the audit, heartbeat.
    */
   async runOnce(options: { full?: boolean; onProgress?: (object: string, read: number) => void; onDrained?: (processed: number) => void } = {}): Promise<{ poll: PollResult; processed: number; pending: number }> {
-    const { store, leaseMs, workerId } = this.#o;
-    const lease = `connection:${this.connectionId}`;
-    if (this.#o.singleInstance) await store.jobs.requeueExpired({ all: true });
-    const held = await store.leases.acquire(lease, workerId, leaseMs * 10, { takeOver: this.#o.singleInstance });
-    if (!held) throw Object.assign(new Error(`another bridge instance holds connection ${this.connectionId}; stop it or wait for its lease to expire`), { code: 'BRIDGE_ERR_LEASE_HELD' });
-    try {
+    return this.#lease.during(async () => {
       const poll = await this.pollNow({ ...(options.full ? { full: true } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       await this.catchUpOrders().catch((error: unknown) => this.#recordError('sf-orders', error));
       await this.replayPendingRequests().catch((error: unknown) => this.#recordError('replay-requests', error));
@@ -314,30 +280,13 @@ export class ConnectionRuntime {
       await this.mirrorNow();
       await this.heartbeatNow();
       return { poll, processed, pending: await this.#pendingJobs() };
-    } finally {
-      await store.leases.release(lease, workerId);
-    }
-  }
-
-  async #tryLease(): Promise<boolean> {
-    const { store, clock, leaseMs, workerId } = this.#o;
-    this.#lastLeaseAt = clock();
-    this.#holdsLease = await store.leases.acquire(`connection:${this.connectionId}`, workerId, leaseMs);
-    return this.#holdsLease;
+    });
   }
 
   async start(): Promise<void> {
-    const { store } = this.#o;
-    if (this.#o.singleInstance) {
-      // one bridge per SQLite file: whatever a previous process left running or leased is dead
-      await store.jobs.requeueExpired({ all: true });
-      await store.leases.acquire(`connection:${this.connectionId}`, this.#o.workerId, this.#o.leaseMs, { takeOver: true });
-    } else {
-      await store.jobs.release(this.#o.workerId);
-      await store.jobs.requeueExpired();
-    }
+    await this.#lease.takeBackAtStart();
     this.#stopping = false;
-    if (await this.#tryLease()) await this.#becomeLeader();
+    if ((await this.#lease.tryHold()).gained) await this.#becomeLeader();
     this.ready = true;
     this.#loop = this.#run();
   }
@@ -374,17 +323,14 @@ export class ConnectionRuntime {
     const { clock } = this.#o;
     while (!this.#stopping) {
       try {
-        if (!this.#holdsLease || clock() - this.#lastLeaseAt > this.#o.leaseMs / 3) {
-          const had = this.#holdsLease;
-          if ((await this.#tryLease()) && !had) await this.#becomeLeader();
-        }
-        if (this.#holdsLease && (this.#pollRequested || clock() - this.#lastPollAt >= this.#o.pollIntervalMs)) {
+        if (this.#lease.renewalDue() && (await this.#lease.tryHold()).gained) await this.#becomeLeader();
+        if (this.#lease.held && (this.#pollRequested || clock() - this.#lastPollAt >= this.#o.pollIntervalMs)) {
           this.#pollRequested = false;
           await this.pollNow();
         }
         const processed = await this.drainOnce();
-        if (this.#holdsLease && !this.isPaused('audit-mirror') && clock() - this.#lastMirrorAt >= this.#o.mirrorIntervalMs) await this.mirrorNow();
-        if (this.#holdsLease && clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) await this.heartbeatNow();
+        if (this.#lease.held && !this.isPaused('audit-mirror') && clock() - this.#lastMirrorAt >= this.#o.mirrorIntervalMs) await this.mirrorNow();
+        if (this.#lease.held && clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) await this.heartbeatNow();
         if (processed > 0) continue;
       } catch (error) {
         this.#recordError('engine', error);
@@ -412,11 +358,10 @@ export class ConnectionRuntime {
       this.#consumer = null;
     }
     await this.#o.store.jobs.release(this.#o.workerId);
-    if (this.#holdsLease) {
+    if (this.#lease.held) {
       await this.mirrorNow().catch((error: unknown) => this.#recordError('audit-mirror', error));
       await this.heartbeatNow('Stopped').catch((error: unknown) => this.#recordError('heartbeat', error));
-      await this.#o.store.leases.release(`connection:${this.connectionId}`, this.#o.workerId);
-      this.#holdsLease = false;
+      await this.#lease.release();
     }
     this.ready = false;
   }
@@ -430,7 +375,7 @@ export class ConnectionRuntime {
   async status(): Promise<ConnectionRuntimeStatus> {
     const streams: StreamState[] = [];
     for (const name of [...STREAM_ORDER, 'audit-mirror', 'replay-requests'] as StreamName[]) {
-      const state = this.#streamState.get(name);
+      const state = this.#health.stream(name);
       streams.push({
         stream: name,
         paused: this.#paused.has(name),

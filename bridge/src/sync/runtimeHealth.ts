@@ -1,0 +1,49 @@
+import type { Logger } from '../logger.js';
+import type { StreamName } from './api.js';
+
+export interface StreamHealth {
+  lastRunAt: string | null;
+  lastError: string | null;
+}
+
+/**
+ * What a connection's runtime reports about itself: the last error (kept on the status row), when
+ * each stream last ran and failed, and whether it is Degraded — errors within the last two
+ * heartbeats, so one blip does not flag the connection for long and a steady failure keeps it so.
+ */
+export class RuntimeHealth {
+  readonly #streams = new Map<StreamName, StreamHealth>();
+  #lastError: string | null = null;
+  #lastErrorAt = 0;
+
+  constructor(
+    private readonly o: { clock: () => number; heartbeatIntervalMs: number; logger: Logger },
+  ) {}
+
+  get lastError(): string | null {
+    return this.#lastError;
+  }
+
+  stream(name: StreamName): StreamHealth {
+    return this.#streams.get(name) ?? { lastRunAt: null, lastError: null };
+  }
+
+  ran(stream: StreamName): void {
+    this.#streams.set(stream, { ...this.stream(stream), lastRunAt: new Date(this.o.clock()).toISOString() });
+  }
+
+  /** `where` is a stream name, or a part of the runtime (engine, cdc, heartbeat) */
+  recordError(where: string, error: unknown): void {
+    const e = error as { code?: unknown; message?: unknown };
+    this.#lastErrorAt = this.o.clock();
+    this.#lastError = `${where}: ${typeof e.code === 'string' ? `[${e.code}] ` : ''}${String(e.message ?? error)}`;
+    const name = where as StreamName;
+    this.#streams.set(name, { ...this.stream(name), lastError: this.#lastError });
+    this.o.logger.warn({ err: error, where }, 'connection runtime error');
+  }
+
+  status(): 'Running' | 'Degraded' {
+    const recent = this.#lastErrorAt > 0 && this.o.clock() - this.#lastErrorAt < 2 * this.o.heartbeatIntervalMs;
+    return recent ? 'Degraded' : 'Running';
+  }
+}
