@@ -139,6 +139,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
         maxAttempts: connection.retry.maxAttempts,
         retry: { maxRetries: connection.retry.maxAttempts, baseDelayMs: connection.retry.baseDelayMs, maxDelayMs: connection.retry.maxDelayMs, factor: 2, jitter: 0.5 },
         concurrency: connection.concurrency.qad,
+        salesforceConcurrency: connection.concurrency.salesforce,
         singleInstance: store.dialect === 'sqlite',
         initiallyPaused: paused,
         metrics,

@@ -39,6 +39,8 @@ export interface ConnectionRuntimeOptions {
   retry?: RetryPolicyOptions;
   /** QAD writes in flight at once for this connection (order stream batch) */
   concurrency?: number;
+  /** Salesforce write batches in flight at once for this connection (config `concurrency.salesforce`) */
+  salesforceConcurrency?: number;
   consumerFactory?: EventConsumerFactory;
   /** statuses mirrored to Sync_Audit__c; default all */
   mirroredStatuses?: string[];
@@ -90,6 +92,7 @@ export class ConnectionRuntime {
       idleMs: 250,
       maxAttempts: 5,
       concurrency: 4,
+      salesforceConcurrency: 4,
       bridgeVersion: '0.1.0',
       leaseMs: 30_000,
       lockMs: 120_000,
@@ -128,6 +131,7 @@ export class ConnectionRuntime {
       isPaused: (stream) => this.isPaused(stream),
       onRan: (stream) => this.#health.ran(stream),
       onError: (stream, error) => this.#recordError(stream, error),
+      salesforceWrites: this.#o.salesforceConcurrency,
     });
     this.#lease = new ConnectionLease({
       store,
