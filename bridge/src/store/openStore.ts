@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { StoreError } from '../errors.js';
 import type { RandomSource, RetryPolicyOptions } from '../lib/retryPolicy.js';
@@ -109,7 +109,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     });
     // An idle client losing its server must not crash the process; the next query reconnects.
     pool.on('error', (error) => logger.warn({ err: { message: error.message } }, 'idle PostgreSQL client failed'));
-    db = new Kysely<StoreDatabase>({ dialect: options.schema ? new SchemaScopedPostgresDialect({ pool }, options.schema) : new PostgresDialect({ pool }) });
+    db = new Kysely<StoreDatabase>({ dialect: new SchemaScopedPostgresDialect({ pool }, options.schema ?? null) });
     if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
   } else {
     dialect = 'sqlite';

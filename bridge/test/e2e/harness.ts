@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import type { QadSeed } from '../../sandbox/qad/seed.js';
 import type { ComposedBridge } from '../../src/sync/compose.js';
 import type { ConnectionRuntime } from '../../src/sync/connectionRuntime.js';
+import { testSchemaName } from '../store/storeTargets.js';
 
 export const SMALL: DemoSize = { customers: 30, suppliers: 10, suppliersAlsoCustomers: 4, items: 20, contacts: 15, orders: 5, linesPerOrder: 2, accountEdits: 3 };
 
@@ -37,7 +37,7 @@ export async function startWorld(size: DemoSize = SMALL): Promise<World> {
   const storeFile = join(dir, 'bridge.sqlite');
   captured.files.add(storeFile);
   const pg = process.env.TEST_DATABASE_URL;
-  const schema = `e2e_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName('e2e');
   if (pg) captured.pgSchemas.add(schema);
   return {
     sandbox,

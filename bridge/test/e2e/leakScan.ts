@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
+import { dropTestSchemas } from '../store/storeTargets.js';
 import { captured, removeWorldDirs } from './harness.js';
 
 /**
@@ -35,12 +36,13 @@ export async function scanForSecrets(extraText: string[] = []): Promise<void> {
           const rows = await client.query(`select * from "${schema}"."${table_name}"`);
           dump += JSON.stringify(rows.rows);
         }
-        // not dropped afterwards: a drop racing another file's migration breaks Kysely's introspection there
         texts.push({ where: `PostgreSQL schema ${schema}`, text: dump });
       }
     } finally {
       await client.end();
     }
+    await dropTestSchemas(url, captured.pgSchemas);
+    captured.pgSchemas.clear();
   }
   expect(texts.filter((t) => t.text.length > 0).length).toBeGreaterThan(1);
   for (const { where, text } of texts) {

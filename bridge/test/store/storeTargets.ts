@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import pg from 'pg';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/index.js';
 
 /**
@@ -42,7 +42,7 @@ export function createTarget(name: 'sqlite' | 'postgres'): StoreTarget {
     };
   }
   const url = process.env.TEST_DATABASE_URL as string;
-  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = testSchemaName('t');
   const open = async (options = {}) => {
     const store = await openStore({ ...options, url, schema, poolSize: 4 });
     opened.push(store);
@@ -53,11 +53,32 @@ export function createTarget(name: 'sqlite' | 'postgres'): StoreTarget {
     open,
     openSibling: open,
     async cleanup() {
-      const first = opened[0];
-      if (first) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(first.db);
       for (const store of opened) await store.destroy();
+      await dropTestSchemas(url, [schema]);
     },
   };
+}
+
+/**
+ * A PostgreSQL schema of its own for one test store (`test_<prefix>_<random>`), so parallel files
+ * never see each other's rows. Every test helper names its schemas here and drops them with
+ * dropTestSchemas after the run; stores scope their introspection to their own schema, so a drop
+ * never disturbs another file's migration.
+ */
+export function testSchemaName(prefix: string): string {
+  return `test_${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+export async function dropTestSchemas(url: string, schemas: Iterable<string>): Promise<void> {
+  const names = [...schemas];
+  if (names.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const name of names) await client.query(`drop schema if exists ${client.escapeIdentifier(name)} cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A hand-driven clock: tests move time, nothing sleeps. */

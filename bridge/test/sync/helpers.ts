@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../src/store/index.js';
+import { dropTestSchemas, testSchemaName } from '../store/storeTargets.js';
 
 export interface TestStore {
   store: Store;
@@ -17,7 +17,7 @@ export interface TestStore {
 export async function openTestStore(options: { clock?: () => number } = {}): Promise<TestStore> {
   const dir = await mkdtemp(join(tmpdir(), 'mlc-sync-'));
   const url = process.env.TEST_DATABASE_URL;
-  const schema = `sync_${randomBytes(6).toString('hex')}`;
+  const schema = testSchemaName('sync');
   const clock = options.clock ? { clock: options.clock } : {};
   const store = url ? await openStore({ url, schema, ...clock }) : await openStore({ file: join(dir, 'bridge.sqlite'), ...clock });
   await store.migrateToLatest();
@@ -25,9 +25,8 @@ export async function openTestStore(options: { clock?: () => number } = {}): Pro
     store,
     dir,
     async close() {
-      // the PostgreSQL schema is left in place: dropping it while another test file migrates makes
-      // Kysely's introspection (which lists every schema) fail there with "schema does not exist"
       await store.destroy();
+      if (url) await dropTestSchemas(url, [schema]);
       await rm(dir, { recursive: true, force: true });
     },
   };
