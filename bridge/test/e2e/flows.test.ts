@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
 import type { ComposedBridge } from '../../src/sync/compose.js';
 import { accountKeys } from '../../src/demo/seedData.js';
 import { captured, counter, orgCount, rememberTokens, salesforceWrites, startBridge, startWorld, waitUntil, type World } from './harness.js';
@@ -100,6 +101,48 @@ describe('end to end against the sandbox', () => {
     );
     expect(replayed).toBeTruthy();
     await waitUntil('the requested row marked Replayed', () => control.query<{ Status__c: string }>(`SELECT Status__c FROM Sync_Audit__c WHERE Id = '${failed!.Id}'`)[0]?.Status__c === 'Replayed');
+  });
+
+  it('the admin API replays a Failed row through the real engine: a Succeeded row linked to it in the store and in Sync_Audit__c', async () => {
+    const w = await world();
+    const { bridge, runtime } = await bridgeFor(w, { maxAttempts: 1 });
+    await runtime.runOnce();
+    const control = w.sandbox.org.control;
+    const item = w.sandbox.qad.state.items.sorted()[0]!;
+    control.addFault({ kind: 503, count: 20, pathPrefix: '/services/data/v66.0/composite/sobjects/Product2' });
+    w.sandbox.qad.control.editRecords('items', 1, { keys: [`${item.domain}|${item.itemCode}`], bumpModifiedDate: true });
+    await runtime.runOnce();
+    control.clearFaults();
+    const failed = control.query<{ Id: string; Bridge_Event_Id__c: string; Correlation_Id__c: string }>("SELECT Id, Bridge_Event_Id__c, Correlation_Id__c FROM Sync_Audit__c WHERE Object__c = 'Product2' AND Status__c = 'Failed'")[0];
+    expect(failed, 'a Failed Product2 row').toBeTruthy();
+
+    const apiToken = 'e2e-admin-api-token-0123456789';
+    const app = await buildApp({ store: bridge.store, engine: bridge.engine, secrets: bridge.secrets, apiToken, metricsRegistry: bridge.metrics.registry, defaultMetrics: false });
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const url = `${base}/v1/audit/${encodeURIComponent(failed!.Bridge_Event_Id__c)}/replay`;
+      const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestedBy: 'ops' }) });
+      expect(refused.status).toBe(401);
+      const answer = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ requestedBy: 'ops@example.com' }) });
+      expect(answer.status).toBe(202);
+      const outcome = (await answer.json()) as { replayOf: string; auditEventId: string; status: string };
+      expect(outcome).toMatchObject({ replayOf: failed!.Bridge_Event_Id__c, status: 'Succeeded' });
+
+      const stored = await bridge.store.audit.get(outcome.auditEventId);
+      expect(stored).toMatchObject({ status: 'Succeeded', replayOf: failed!.Bridge_Event_Id__c, correlationId: failed!.Correlation_Id__c, requestedBy: 'ops@example.com', object: 'Product2' });
+      expect(await bridge.store.audit.get(failed!.Bridge_Event_Id__c)).toMatchObject({ status: 'Replayed', requestedBy: 'ops@example.com' });
+
+      await runtime.mirrorNow();
+      const mirrored = control.query<{ Status__c: string; Replay_Of__c: string | null; Correlation_Id__c: string }>(`SELECT Status__c, Replay_Of__c, Correlation_Id__c FROM Sync_Audit__c WHERE Bridge_Event_Id__c = '${outcome.auditEventId}'`);
+      expect(mirrored).toEqual([expect.objectContaining({ Status__c: 'Succeeded', Replay_Of__c: failed!.Id, Correlation_Id__c: failed!.Correlation_Id__c })]);
+      expect(control.query<{ Status__c: string }>(`SELECT Status__c FROM Sync_Audit__c WHERE Id = '${failed!.Id}'`)[0]?.Status__c).toBe('Replayed');
+    } finally {
+      // the app's onClose stops the engine and closes the store; the bridge then closes only its clients
+      await rememberTokens(bridge);
+      await app.close();
+      await bridge.closeClients();
+      open.find((o) => o.world === w)!.bridge = undefined;
+    }
   });
 
   it('an Account edit in Salesforce reaches QAD once and does not come back as a change', async () => {
