@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { contentHash, loadQadProfile, QadClient, type HashStore } from '../clients/qad/index.js';
+import { contentHash, loadQadProfile, QadClient, type HashStore, type QadClientConfig, type QadProfile } from '../clients/qad/index.js';
 import type { ConnectionConfig } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import type { QadSalesOrderInput, QadPort, QadListObject } from './ports.js';
@@ -35,24 +35,28 @@ export function qadWorkspace(connection: ConnectionConfig): { domain: string; en
   return { domain: connection.qad.domain ?? '', entity: connection.qad.entity ?? connection.qad.domain ?? '', sharedSet: connection.qad.sharedSet ?? '' };
 }
 
+/** a connection's QadClient settings: its profile, URL, workspace and the secrets the vault opened */
+export function qadClientConfig(connection: ConnectionConfig, profile: QadProfile, secrets: Readonly<Record<string, string>>, sandboxMode: boolean): QadClientConfig {
+  return {
+    ...(profile.flavour === 'qxtend-soap' ? { qxtendUrl: connection.qad.baseUrl } : { baseUrl: connection.qad.baseUrl }),
+    profile,
+    credentials: {
+      ...(connection.qad.username ? { username: connection.qad.username } : {}),
+      ...(secrets['qad.password'] ? { password: secrets['qad.password'] } : {}),
+      ...(connection.qad.clientId ? { clientId: connection.qad.clientId } : {}),
+      ...(secrets['qad.token'] ? { bearerToken: secrets['qad.token'] } : {}),
+    },
+    workspace: qadWorkspace(connection),
+    sandboxMode,
+  };
+}
+
 /** the composition root's QAD factory: profile + config + opened secrets → a connected QadClient */
 export function qadPortFactory(store: Pick<SyncRepositories, 'hashes'>, options: { profileDir?: string; clock?: () => number } = {}): QadPortFactory {
   return async (connection: ConnectionConfig, secrets, { sandboxMode, logger }) => {
     const profile = await loadQadProfile(connection.qad.profile, options.profileDir ?? DEFAULT_PROFILE_DIR);
-    const isSoap = profile.flavour === 'qxtend-soap';
     const client = new QadClient(
-      {
-        ...(isSoap ? { qxtendUrl: connection.qad.baseUrl } : { baseUrl: connection.qad.baseUrl }),
-        profile,
-        credentials: {
-          ...(connection.qad.username ? { username: connection.qad.username } : {}),
-          ...(secrets['qad.password'] ? { password: secrets['qad.password'] } : {}),
-          ...(connection.qad.clientId ? { clientId: connection.qad.clientId } : {}),
-          ...(secrets['qad.token'] ? { bearerToken: secrets['qad.token'] } : {}),
-        },
-        workspace: qadWorkspace(connection),
-        sandboxMode,
-      },
+      qadClientConfig(connection, profile, secrets, sandboxMode),
       { logger, hashStore: storeHashStore(store, connection.id), ...(options.clock ? { clock: options.clock } : {}) },
     );
     await client.connect();

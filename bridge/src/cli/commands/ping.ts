@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SalesforceClient } from '../../clients/salesforce/index.js';
 import { checkMappingAgainstDescribe, connectionSecrets, loadMappings, type ConnectionConfig } from '../../config/index.js';
 import { mappingSetFrom } from '../../sync/mapping.js';
-import { qadClientPort, qadWorkspace } from '../../sync/qadPort.js';
+import { qadClientConfig, qadClientPort } from '../../sync/qadPort.js';
 import { loadQadProfile, QadClient, InMemoryHashStore } from '../../clients/qad/index.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { cliLogger, CONFIG_OPTION, readConfig } from '../loadBridge.js';
@@ -96,21 +96,7 @@ async function pingConnection(connection: ConnectionConfig, index: number, sandb
   }
   await check(checks, id, `QAD sign-in and entity paths (${connection.qad.profile})`, 'check the QAD URL, profile, user and password', async () => {
     const profile = await loadQadProfile(connection.qad.profile);
-    const client = new QadClient(
-      {
-        ...(profile.flavour === 'qxtend-soap' ? { qxtendUrl: connection.qad.baseUrl } : { baseUrl: connection.qad.baseUrl }),
-        profile,
-        credentials: {
-          ...(connection.qad.username ? { username: connection.qad.username } : {}),
-          ...(secrets['qad.password'] ? { password: secrets['qad.password'] } : {}),
-          ...(connection.qad.clientId ? { clientId: connection.qad.clientId } : {}),
-          ...(secrets['qad.token'] ? { bearerToken: secrets['qad.token'] } : {}),
-        },
-        workspace: qadWorkspace(connection),
-        sandboxMode,
-      },
-      { logger, hashStore: new InMemoryHashStore() },
-    );
+    const client = new QadClient(qadClientConfig(connection, profile, secrets, sandboxMode), { logger, hashStore: new InMemoryHashStore() });
     try {
       await client.connect();
       const port = qadClientPort(client);

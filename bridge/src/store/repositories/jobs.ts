@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import { retryDelayMs, type RandomSource, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
-import { JOB_STATUSES, PENDING_JOB_STATUSES, type JobStatus, type JobsTable } from '../schema.js';
+import { JOB_STATUSES, PENDING_JOB_STATUSES, type JobStatus, type JobsTable, type StoreDatabase } from '../schema.js';
 import { chunk, isoAt, type RepositoryContext } from './context.js';
 import { contentHash } from './hash.js';
 import { claimJobRows, DEFAULT_LOCK_MS, type ClaimOptions } from './jobClaim.js';
@@ -148,6 +148,7 @@ export const DEFAULT_MAX_ATTEMPTS = DEFAULT_JOB_RETRY.maxRetries + 1;
 const MAX_ERROR_MESSAGE = 4_000;
 
 type Row = Selectable<JobsTable>;
+type TakeBackQuery = UpdateQueryBuilder<StoreDatabase, 'jobs', 'jobs', UpdateResult>;
 
 /** ids travel as strings so callers never care which driver returned a bigint */
 function toJob(row: Row): JobRecord {
@@ -177,6 +178,27 @@ function toJob(row: Row): JobRecord {
 export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOptions): JobsRepository {
   const { db } = ctx;
   const random = options.random ?? Math.random;
+
+  /**
+   * Running jobs matched by `which` go back to the queue, due now, their attempt given back: the
+   * worker that held them stopped (or died) before it could say how the attempt went.
+   */
+  async function takeBack(which: (query: TakeBackQuery) => TakeBackQuery): Promise<number> {
+    const now = isoAt(ctx.now());
+    const query = db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'queued' as const,
+        attempt: eb.case().when('attempt', '>', 0).then(eb('attempt', '-', 1)).else(0).end(),
+        next_run_at: now,
+        locked_by: null,
+        locked_until: null,
+        updated_at: now,
+      }))
+      .where('status', '=', 'running');
+    const result = await which(query).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
 
   return {
     async enqueue(input) {
@@ -393,39 +415,12 @@ export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOp
     },
 
     async release(workerId) {
-      const now = isoAt(ctx.now());
-      const result = await db
-        .updateTable('jobs')
-        .set((eb) => ({
-          status: 'queued' as const,
-          attempt: eb.case().when('attempt', '>', 0).then(eb('attempt', '-', 1)).else(0).end(),
-          next_run_at: now,
-          locked_by: null,
-          locked_until: null,
-          updated_at: now,
-        }))
-        .where('status', '=', 'running')
-        .where('locked_by', '=', workerId)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return takeBack((query) => query.where('locked_by', '=', workerId));
     },
 
     async requeueExpired(requeueOptions = {}) {
       const now = isoAt(ctx.now());
-      let query = db
-        .updateTable('jobs')
-        .set((eb) => ({
-          status: 'queued' as const,
-          attempt: eb.case().when('attempt', '>', 0).then(eb('attempt', '-', 1)).else(0).end(),
-          next_run_at: now,
-          locked_by: null,
-          locked_until: null,
-          updated_at: now,
-        }))
-        .where('status', '=', 'running');
-      if (!requeueOptions.all) query = query.where('locked_until', '<', now);
-      const result = await query.executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return takeBack((query) => (requeueOptions.all ? query : query.where('locked_until', '<', now)));
     },
 
     async counts(connectionId, stream) {
