@@ -42,6 +42,13 @@ export interface ConnectionRuntimeOptions {
   /** Salesforce write batches in flight at once for this connection (config `concurrency.salesforce`) */
   salesforceConcurrency?: number;
   consumerFactory?: EventConsumerFactory;
+  /**
+   * How long start-up waits for the bus to acknowledge the change-event subscription before it
+   * carries on (default 10 s). Against a quiet real org the acknowledgement is the first
+   * keepalive, up to 270 s away, and start must not hang on it: past this wait the runtime keeps
+   * listening in the background and reports ready (and catches up orders again) once it comes.
+   */
+  cdcReadyWaitMs?: number;
   /** statuses mirrored to Sync_Audit__c; default all */
   mirroredStatuses?: string[];
   bridgeVersion?: string;
@@ -77,7 +84,14 @@ export class ConnectionRuntime {
   #cdcLastEventAt: string | null = null;
   #lastQadPoll: string | null = null;
   #mirroredStatuses: Set<string>;
-  ready = false;
+  #started = false;
+  /** false from the consumer's start until the bus has acknowledged every subscription */
+  #cdcAcknowledged = true;
+
+  /** started, and the change-event subscription (if this instance runs one) acknowledged by the bus */
+  get ready(): boolean {
+    return this.#started && this.#cdcAcknowledged;
+  }
 
   constructor(options: ConnectionRuntimeOptions) {
     this.#o = {
@@ -97,6 +111,7 @@ export class ConnectionRuntime {
       leaseMs: 30_000,
       lockMs: 120_000,
       singleInstance: false,
+      cdcReadyWaitMs: 10_000,
       ...options,
     };
     this.connectionId = options.connectionId;
@@ -291,7 +306,7 @@ export class ConnectionRuntime {
     await this.#lease.takeBackAtStart();
     this.#stopping = false;
     if ((await this.#lease.tryHold()).gained) await this.#becomeLeader();
-    this.ready = true;
+    this.#started = true;
     this.#loop = this.#run();
   }
 
@@ -316,11 +331,45 @@ export class ConnectionRuntime {
         },
         onQueued: () => this.kick(),
       });
-      this.#consumer = this.#o.consumerFactory(intake, this.replayCheckpoints());
-      await this.#consumer.start();
+      const consumer = this.#o.consumerFactory(intake, this.replayCheckpoints());
+      this.#consumer = consumer;
+      this.#cdcAcknowledged = false;
+      await consumer.start();
+      await this.#awaitSubscription(consumer);
     }
+    // after the subscription is acknowledged: an order activated before then is found here, one
+    // activated after arrives as an event (a first subscription starts at LATEST)
     await this.catchUpOrders().catch((error: unknown) => this.#recordError('sf-orders', error));
     await this.replayPendingRequests().catch((error: unknown) => this.#recordError('replay-requests', error));
+  }
+
+  /** waits (bounded) for the bus's acknowledgement; past the bound it is awaited in the background */
+  async #awaitSubscription(consumer: EventConsumer): Promise<void> {
+    const acknowledged = consumer.ready().then(
+      () => {
+        if (this.#consumer === consumer) this.#cdcAcknowledged = true;
+        return true;
+      },
+      (error: unknown) => {
+        if (this.#consumer === consumer && !this.#stopping) this.#recordError('cdc', error);
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.#o.cdcReadyWaitMs);
+    });
+    const first = await Promise.race([acknowledged, timedOut]);
+    clearTimeout(timer);
+    if (first !== 'timeout') return;
+    this.#o.logger.warn({ waitedMs: this.#o.cdcReadyWaitMs }, 'change-event subscription not acknowledged yet (a quiet org answers with its first keepalive); starting anyway, ready once it is');
+    void acknowledged.then(async (ok) => {
+      if (!ok || this.#consumer !== consumer || this.#stopping) return;
+      this.#o.logger.info('change-event subscription acknowledged');
+      // orders activated between the start-up catch-up and the acknowledgement had no listener
+      await this.catchUpOrders().catch((error: unknown) => this.#recordError('sf-orders', error));
+      this.kick();
+    });
   }
 
   async #run(): Promise<void> {
@@ -360,6 +409,7 @@ export class ConnectionRuntime {
     if (this.#consumer) {
       await this.#consumer.stop().catch((error: unknown) => this.#recordError('cdc', error));
       this.#consumer = null;
+      this.#cdcAcknowledged = true;
     }
     await this.#o.store.jobs.release(this.#o.workerId);
     if (this.#lease.held) {
@@ -367,7 +417,7 @@ export class ConnectionRuntime {
       await this.heartbeatNow('Stopped').catch((error: unknown) => this.#recordError('heartbeat', error));
       await this.#lease.release();
     }
-    this.ready = false;
+    this.#started = false;
   }
 
   /** queued or running; waiting and failed jobs need something else to happen first */

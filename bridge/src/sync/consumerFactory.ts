@@ -29,10 +29,7 @@ export function pubSubConsumerFactory(settings: PubSubSettings, salesforce: PubS
         topics: [CDC_TOPICS.account, CDC_TOPICS.order, CDC_TOPICS.replay],
         maxInFlight: settings.maxInFlight ?? 100,
         resyncFields: { ...RESYNC_FIELDS, Account: [...new Set([...(RESYNC_FIELDS.Account ?? []), ...extraResyncFields])] },
-        // a first subscription starts at the oldest retained event rather than "now": a change made
-        // between the bridge's start and the subscription taking effect is then not lost. What it
-        // replays is safe: own writes are passed over, and both streams compare with current state.
-        startFrom: settings.startFrom ?? 'EARLIEST',
+        startFrom: settings.startFrom ?? 'LATEST',
       },
       {
         auth: salesforce,
@@ -53,6 +50,7 @@ export function pubSubConsumerFactory(settings: PubSubSettings, salesforce: PubS
       start: () => consumer.start(),
       stop: () => consumer.stop(),
       live: () => consumer.stats().every((topic) => topic.state === 'live'),
+      ready: () => consumer.ready(),
       stats: () => consumer.stats(),
     };
   };

@@ -134,6 +134,12 @@ export interface EventConsumer {
   stop(): Promise<void>;
   /** true once every topic is subscribed and delivering */
   live?(): boolean;
+  /**
+   * Resolves once the bus has acknowledged every subscription, so a change committed from then on
+   * is delivered; rejects when the consumer stops first. On a quiet real org this can take until
+   * the first keepalive (up to 270 s), so callers bound their wait.
+   */
+  ready(): Promise<void>;
   /** per-topic counters of the consumer, for status and diagnosis */
   stats?(): unknown;
 }

@@ -173,6 +173,32 @@ describe('end to end against the sandbox', () => {
     expect(audit.map((a) => a.Status__c)).toEqual(['Succeeded']);
   });
 
+  it('a first subscription starts at LATEST once the bus has acknowledged it: a change right after start is delivered, an order activated before start is caught up by query', async () => {
+    const w = await world();
+    const { bridge, runtime } = await bridgeFor(w);
+    await runtime.runOnce();
+    const control = w.sandbox.org.control;
+    const pricebook = w.sandbox.org.standardPricebookId;
+    const [before, after] = control.query<{ Id: string; QAD_Id__c: string }>('SELECT Id, QAD_Id__c FROM Account WHERE QAD_Is_Customer__c = true AND QAD_Is_Supplier__c = false ORDER BY QAD_Id__c LIMIT 2');
+    const entry = control.query<{ Id: string; UnitPrice: number }>(`SELECT Id, UnitPrice FROM PricebookEntry WHERE Pricebook2Id = '${pricebook}' ORDER BY Id LIMIT 1`)[0]!;
+    // made while no bridge listened: the edit's event predates the subscription, the order is found by the start-up query
+    control.update('Account', [{ Id: before!.Id, Name: 'Edited Before Start' }]);
+    const [orderId] = control.insert('Order', [{ AccountId: after!.Id, EffectiveDate: '2026-02-01', Status: 'Draft', Pricebook2Id: pricebook }]);
+    control.insert('OrderItem', [{ OrderId: orderId, PricebookEntryId: entry.Id, Quantity: 2, UnitPrice: entry.UnitPrice }]);
+    control.update('Order', [{ Id: orderId, Status: 'Activated' }]);
+
+    await bridge.engine.start();
+    // start waited for the bus's first answer, so no polling for liveness here
+    expect(bridge.engine.isReady()).toBe(true);
+    expect(runtime.cdcLive()).toBe(true);
+    control.update('Account', [{ Id: after!.Id, Name: 'Edited Right After Start' }]);
+    await waitUntil('the edit made right after start in QAD', () => w.sandbox.qad.state.customers.get(after!.QAD_Id__c)?.name === 'Edited Right After Start');
+    await waitUntil('the order activated before start numbered', () => control.query<{ QAD_Sales_Order_Number__c: string | null }>(`SELECT QAD_Sales_Order_Number__c FROM Order WHERE Id = '${orderId}'`)[0]?.QAD_Sales_Order_Number__c);
+    expect(w.sandbox.qad.state.orders.size).toBe(1);
+    // events arrive in commit order: had the subscription started at EARLIEST, the older edit would be in QAD by now
+    expect(w.sandbox.qad.state.customers.get(before!.QAD_Id__c)?.name).not.toBe('Edited Before Start');
+  });
+
   it('an order with an unlinked product waits, naming it, and completes once the product syncs', async () => {
     const w = await world();
     const { bridge, runtime } = await bridgeFor(w, { paused: ['qad-items'] });
