@@ -95,8 +95,10 @@ export const connectionSchema = z.strictObject({
       maxAttempts: z.int().min(1).max(50).default(8),
       baseDelayMs: z.int().min(10).default(1_000),
       maxDelayMs: z.int().min(100).default(300_000),
+      /** refusals of one audit row by Sync_Audit__c before it is marked mirror-failed and no longer sent */
+      auditMirrorMaxAttempts: z.int().min(1).max(100).default(5),
     })
-    .default({ maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 300_000 }),
+    .default({ maxAttempts: 8, baseDelayMs: 1_000, maxDelayMs: 300_000, auditMirrorMaxAttempts: 5 }),
 });
 
 export const bridgeConfigSchema = z

@@ -102,6 +102,9 @@ export const auditEventSchema = z.object({
   requestedBy: z.string().nullable(),
   requestedAt: z.string().nullable(),
   mirroredAt: z.string().nullable(),
+  mirrorAttempts: z.number().describe('Sync_Audit__c upserts that refused this row since it was last mirrored'),
+  mirrorError: z.string().nullable().describe('the last refusal'),
+  mirrorFailedAt: z.string().nullable().describe('set once the refusals reached the bound; the row is no longer mirrored'),
 });
 
 export const auditPageSchema = z.object({

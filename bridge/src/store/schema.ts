@@ -96,6 +96,12 @@ export interface AuditEventsTable {
   requested_by: string | null;
   requested_at: string | null;
   mirrored_at: string | null;
+  /** Sync_Audit__c upserts that refused the row since it was last mirrored (migration 0003) */
+  mirror_attempts: Generated<number>;
+  /** the last refusal, e.g. `STRING_TOO_LONG: ...` */
+  mirror_error: string | null;
+  /** set when the refusals reached the bound: the row is no longer sent */
+  mirror_failed_at: string | null;
 }
 
 export interface LeasesTable {

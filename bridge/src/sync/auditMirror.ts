@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { SalesforcePort, SObjectRecord } from './ports.js';
+import type { SalesforcePort, SObjectRecord, UpsertOutcome } from './ports.js';
 import { AUDIT_STATUSES, type AuditEvent, type AuditStatus, type SyncRepositories } from '../store/index.js';
 
 export const ALL_AUDIT_STATUSES: readonly AuditStatus[] = AUDIT_STATUSES;
@@ -38,20 +38,38 @@ export interface AuditMirrorOptions {
   clock: () => number;
   /** statuses the org wants mirrored (QAD_Sync_Setting__mdt.Mirrored_Statuses__c) */
   mirroredStatuses: () => ReadonlySet<string>;
+  /** refusals of one row before it is marked mirror-failed and no longer sent (default 5) */
+  maxAttempts?: number;
+}
+
+export const DEFAULT_MIRROR_MAX_ATTEMPTS = 5;
+/** past this many refusals one cycle stops (they go into a NOT IN list); the rest waits for the next */
+const MAX_REFUSED_PER_CYCLE = 2_000;
+
+function describeRefusal(outcome: UpsertOutcome | undefined): string {
+  if (!outcome) return 'NO_RESULT: the collections answer had no result for this row';
+  if (outcome.ok) return '';
+  return outcome.errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`).join('; ').slice(0, 4000);
 }
 
 /**
  * Sends the local audit trail to Sync_Audit__c, 200 rows per collections upsert keyed by
  * Bridge_Event_Id__c, so a resend after a crash updates rather than duplicates. Rows of a status
- * the org does not mirror are marked done without a call. A row whose upsert failed stays
- * unmirrored and goes with the next batch.
+ * the org does not mirror are marked done without a call. A row the org refuses stays unmirrored
+ * and goes with the next batch, up to `maxAttempts` refusals; then it is marked mirror-failed (kept
+ * in the local trail, counted in /metrics) so one bad row is not re-sent on every cycle forever.
+ * A whole call that fails (network, limits) counts against no row.
  */
-export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ sent: number; failed: number; skipped: number }> {
+export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ sent: number; failed: number; skipped: number; gaveUp: number }> {
   const { store, salesforce, connectionId } = options;
-  const totals = { sent: 0, failed: 0, skipped: 0 };
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MIRROR_MAX_ATTEMPTS;
+  const totals = { sent: 0, failed: 0, skipped: 0, gaveUp: 0 };
   const allowed = options.mirroredStatuses();
+  // rows refused in this cycle are not sent again until the next one, so each cycle is one attempt
+  const refused: string[] = [];
   for (;;) {
-    const batch = await store.audit.listUnmirrored(200, connectionId);
+    if (refused.length > MAX_REFUSED_PER_CYCLE) return totals;
+    const batch = await store.audit.listUnmirrored(200, connectionId, refused);
     if (batch.length === 0) return totals;
     const now = options.clock();
     const notMirrored = batch.filter((e) => !allowed.has(e.status));
@@ -74,7 +92,14 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
       if (outcome?.ok) done.push(row.eventId);
       else {
         totals.failed += 1;
-        options.logger.warn({ eventId: row.eventId, errors: outcome && !outcome.ok ? outcome.errors : undefined }, 'Sync_Audit__c upsert refused a row; it stays queued');
+        refused.push(row.eventId);
+        const refusal = await store.audit.recordMirrorRefusal(row.eventId, describeRefusal(outcome), maxAttempts, now);
+        if (refusal?.failed) {
+          totals.gaveUp += 1;
+          options.logger.error({ eventId: row.eventId, attempts: refusal.attempts, errors: outcome && !outcome.ok ? outcome.errors : undefined }, 'Sync_Audit__c refused a row too often; marked mirror-failed and no longer sent');
+        } else {
+          options.logger.warn({ eventId: row.eventId, attempts: refusal?.attempts, errors: outcome && !outcome.ok ? outcome.errors : undefined }, 'Sync_Audit__c upsert refused a row; it stays queued');
+        }
       }
     }
     await store.audit.markMirrored(done, now);

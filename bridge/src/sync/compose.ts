@@ -137,6 +137,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
         heartbeatIntervalMs: connection.schedule.heartbeatSeconds * 1000,
         mirrorIntervalMs: connection.schedule.auditMirrorSeconds * 1000,
         maxAttempts: connection.retry.maxAttempts,
+        auditMirrorMaxAttempts: connection.retry.auditMirrorMaxAttempts,
         retry: { maxRetries: connection.retry.maxAttempts, baseDelayMs: connection.retry.baseDelayMs, maxDelayMs: connection.retry.maxDelayMs, factor: 2, jitter: 0.5 },
         concurrency: connection.concurrency.qad,
         salesforceConcurrency: connection.concurrency.salesforce,

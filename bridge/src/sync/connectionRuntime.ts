@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { RetryPolicyOptions } from '../lib/retryPolicy.js';
 import type { Logger } from '../logger.js';
 import type { ConnectionRuntimeStatus, StreamName, StreamState } from './api.js';
-import { ALL_AUDIT_STATUSES, mirrorAuditOnce, readMirroredStatuses } from './auditMirror.js';
+import { ALL_AUDIT_STATUSES, DEFAULT_MIRROR_MAX_ATTEMPTS, mirrorAuditOnce, readMirroredStatuses } from './auditMirror.js';
 import { catchUpActivatedOrders } from './catchUp.js';
 import { createChangeIntake } from './changeIntake.js';
 import { sendHeartbeat } from './heartbeat.js';
@@ -51,6 +51,8 @@ export interface ConnectionRuntimeOptions {
   cdcReadyWaitMs?: number;
   /** statuses mirrored to Sync_Audit__c; default all */
   mirroredStatuses?: string[];
+  /** refusals of one audit row by Sync_Audit__c before it is marked mirror-failed (default 5) */
+  auditMirrorMaxAttempts?: number;
   bridgeVersion?: string;
   leaseMs?: number;
   lockMs?: number;
@@ -112,6 +114,7 @@ export class ConnectionRuntime {
       lockMs: 120_000,
       singleInstance: false,
       cdcReadyWaitMs: 10_000,
+      auditMirrorMaxAttempts: DEFAULT_MIRROR_MAX_ATTEMPTS,
       ...options,
     };
     this.connectionId = options.connectionId;
@@ -182,6 +185,11 @@ export class ConnectionRuntime {
     return this.#consumer?.live?.() ?? false;
   }
 
+  /** audit rows Sync_Audit__c refused too often, kept locally and no longer sent */
+  async mirrorFailedRows(): Promise<number> {
+    return this.#o.store.audit.countMirrorFailed(this.connectionId);
+  }
+
   cdcStats(): unknown {
     return this.#consumer?.stats?.() ?? null;
   }
@@ -246,6 +254,7 @@ export class ConnectionRuntime {
       logger: this.#o.logger,
       clock: this.#o.clock,
       mirroredStatuses: () => this.#mirroredStatuses,
+      maxAttempts: this.#o.auditMirrorMaxAttempts,
     });
     this.#lastMirrorAt = this.#o.clock();
   }

@@ -48,6 +48,17 @@ export function createSyncMetrics(registry: Registry = new Registry()): SyncMetr
       }
     },
   });
+  new Gauge({
+    name: 'bridge_audit_mirror_failed_rows',
+    help: 'Audit rows Sync_Audit__c refused too often: kept in the local trail, no longer mirrored',
+    labelNames: ['connection'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      if (!engine) return;
+      for (const runtime of engine.runtimes) this.set({ connection: runtime.connectionId }, await runtime.mirrorFailedRows());
+    },
+  });
   return {
     registry,
     recordAttempt: (connection, stream, status) => attempts.inc({ connection, stream, status }),

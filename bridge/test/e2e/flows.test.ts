@@ -199,6 +199,38 @@ describe('end to end against the sandbox', () => {
     expect(w.sandbox.qad.state.customers.get(before!.QAD_Id__c)?.name).not.toBe('Edited Before Start');
   });
 
+  it('an audit row Sync_Audit__c keeps refusing is sent five times, then shown as mirror-failed in GET /v1/audit and /metrics', async () => {
+    const w = await world();
+    const { bridge, runtime } = await bridgeFor(w);
+    await runtime.runOnce();
+    const upserts = () => counter(w, 'collections-upsert');
+    // written straight into the local trail: Salesforce_Record_Id__c is Text(18), so the org refuses it every time
+    await bridge.store.audit.append({ eventId: 'refused-by-org', connectionId: 'sandbox', direction: 'Salesforce to QAD', object: 'Account', operation: 'Update', status: 'Failed', correlationId: 'corr-refused', attempt: 1, salesforceRecordId: '001'.padEnd(25, 'x') });
+    const before = upserts();
+    for (let cycle = 1; cycle <= 5; cycle++) await runtime.mirrorNow();
+    expect(upserts() - before).toBe(5);
+    await runtime.mirrorNow();
+    expect(upserts() - before).toBe(5);
+    expect(orgCount(w, "SELECT Id FROM Sync_Audit__c WHERE Bridge_Event_Id__c = 'refused-by-org'")).toBe(0);
+
+    const apiToken = 'e2e-dead-letter-token-0123456789abcdef';
+    const app = await buildApp({ store: bridge.store, engine: bridge.engine, secrets: bridge.secrets, apiToken, metricsRegistry: bridge.metrics.registry, defaultMetrics: false });
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const answer = await fetch(`${base}/v1/audit?correlationId=corr-refused`, { headers: { authorization: `Bearer ${apiToken}` } });
+      expect(answer.status).toBe(200);
+      const page = (await answer.json()) as { rows: Array<Record<string, unknown>> };
+      expect(page.rows).toEqual([expect.objectContaining({ eventId: 'refused-by-org', mirroredAt: null, mirrorAttempts: 5, mirrorFailedAt: expect.any(String), mirrorError: expect.stringContaining('STRING_TOO_LONG') })]);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toContain('bridge_audit_mirror_failed_rows{connection="sandbox"} 1');
+    } finally {
+      await rememberTokens(bridge);
+      await app.close();
+      await bridge.closeClients();
+      open.find((o) => o.world === w)!.bridge = undefined;
+    }
+  });
+
   it('an order with an unlinked product waits, naming it, and completes once the product syncs', async () => {
     const w = await world();
     const { bridge, runtime } = await bridgeFor(w, { paused: ['qad-items'] });

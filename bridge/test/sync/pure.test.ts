@@ -86,11 +86,11 @@ describe('audit payloads and ids', () => {
 
   it('maps a stored audit row onto Sync_Audit__c fields, linking a replay to its original', () => {
     const record = toSyncAuditRecord(
-      { eventId: '7.2.ab', connectionId: 'c1', direction: 'Salesforce to QAD', object: 'Order', operation: 'Create', status: 'Succeeded', sourceId: '801x', targetId: 'SO1', salesforceRecordId: '801x', correlationId: 'cdc:tx:801x', attempt: 2, errorCode: null, errorMessage: null, payload: '{}', payloadHash: 'h', occurredAt: '2025-01-01T00:00:00.000Z', replayOf: '7.1.cd', requestedBy: '005000000000001AAA', requestedAt: '2025-01-01T00:00:00.000Z', mirroredAt: null },
+      { eventId: '7.2.ab', connectionId: 'c1', direction: 'Salesforce to QAD', object: 'Order', operation: 'Create', status: 'Succeeded', sourceId: '801x', targetId: 'SO1', salesforceRecordId: '801x', correlationId: 'cdc:tx:801x', attempt: 2, errorCode: null, errorMessage: null, payload: '{}', payloadHash: 'h', occurredAt: '2025-01-01T00:00:00.000Z', replayOf: '7.1.cd', requestedBy: '005000000000001AAA', requestedAt: '2025-01-01T00:00:00.000Z', mirroredAt: null, mirrorAttempts: 0, mirrorError: null, mirrorFailedAt: null },
       'a00000000000001AAA',
     );
     expect(record).toMatchObject({ Bridge_Event_Id__c: '7.2.ab', Status__c: 'Succeeded', Direction__c: 'Salesforce to QAD', Replay_Of__c: 'a00000000000001AAA', Requested_By__c: '005000000000001AAA', Attempt__c: 2 });
-    const noUser = toSyncAuditRecord({ eventId: 'x', connectionId: 'c', direction: 'QAD to Salesforce', object: 'Account', operation: 'Upsert', status: 'Failed', sourceId: null, targetId: null, salesforceRecordId: null, correlationId: 'c', attempt: 1, errorCode: 'E', errorMessage: 'm', payload: null, payloadHash: null, occurredAt: 'x', replayOf: null, requestedBy: 'admin-api', requestedAt: null, mirroredAt: null }, null);
+    const noUser = toSyncAuditRecord({ eventId: 'x', connectionId: 'c', direction: 'QAD to Salesforce', object: 'Account', operation: 'Upsert', status: 'Failed', sourceId: null, targetId: null, salesforceRecordId: null, correlationId: 'c', attempt: 1, errorCode: 'E', errorMessage: 'm', payload: null, payloadHash: null, occurredAt: 'x', replayOf: null, requestedBy: 'admin-api', requestedAt: null, mirroredAt: null, mirrorAttempts: 0, mirrorError: null, mirrorFailedAt: null }, null);
     expect(noUser).not.toHaveProperty('Requested_By__c');
     expect(noUser).not.toHaveProperty('Replay_Of__c');
   });

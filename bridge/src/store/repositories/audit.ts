@@ -1,4 +1,5 @@
 import { ValidationError } from '../../errors.js';
+import type { Insertable, Selectable } from 'kysely';
 import type { AuditEventsTable } from '../schema.js';
 import { chunk, isoAt, type RepositoryContext } from './context.js';
 
@@ -37,11 +38,17 @@ export interface AuditEvent {
   requestedBy: string | null;
   requestedAt: string | null;
   mirroredAt: string | null;
+  /** Sync_Audit__c upserts that refused this row since it was last mirrored */
+  mirrorAttempts: number;
+  /** the last refusal (status code and message) */
+  mirrorError: string | null;
+  /** when the refusals reached the bound; the row is no longer sent */
+  mirrorFailedAt: string | null;
 }
 
 export type AuditAppend = Omit<
   AuditEvent,
-  'mirroredAt' | 'occurredAt' | 'sourceId' | 'targetId' | 'salesforceRecordId' | 'errorCode' | 'errorMessage' | 'payload' | 'payloadHash' | 'replayOf' | 'requestedBy' | 'requestedAt'
+  'mirroredAt' | 'mirrorAttempts' | 'mirrorError' | 'mirrorFailedAt' | 'occurredAt' | 'sourceId' | 'targetId' | 'salesforceRecordId' | 'errorCode' | 'errorMessage' | 'payload' | 'payloadHash' | 'replayOf' | 'requestedBy' | 'requestedAt'
 > &
   Partial<Pick<AuditEvent, 'occurredAt' | 'sourceId' | 'targetId' | 'salesforceRecordId' | 'errorCode' | 'errorMessage' | 'payload' | 'payloadHash' | 'replayOf' | 'requestedBy' | 'requestedAt'>>;
 
@@ -71,20 +78,32 @@ export interface AuditRepository {
   appendMany(events: readonly AuditAppend[]): Promise<void>;
   get(eventId: string): Promise<AuditEvent | null>;
   search(filter: AuditSearch): Promise<AuditPage>;
-  /** oldest first, at most `limit` (default 200, one sObject Collections call); one connection's rows when given, since each mirrors to its own org */
-  listUnmirrored(limit?: number, connectionId?: string): Promise<AuditEvent[]>;
+  /**
+   * oldest first, at most `limit` (default 200, one sObject Collections call); one connection's rows
+   * when given, since each mirrors to its own org. Rows marked mirror-failed are left out, and so
+   * are `excluding` (rows already tried in the current mirror cycle).
+   */
+  listUnmirrored(limit?: number, connectionId?: string, excluding?: readonly string[]): Promise<AuditEvent[]>;
+  /** stamps the rows mirrored and clears their refusal count, last refusal and failure mark */
   markMirrored(eventIds: readonly string[], at?: number): Promise<number>;
+  /**
+   * counts one refusal of the row by Salesforce and keeps `error`; the refusal that reaches
+   * `maxAttempts` marks the row mirror-failed. Returns the count and whether it is now marked.
+   */
+  recordMirrorRefusal(eventId: string, error: string, maxAttempts: number, at?: number): Promise<{ attempts: number; failed: boolean } | null>;
+  /** rows marked mirror-failed (one connection's when given) */
+  countMirrorFailed(connectionId?: string): Promise<number>;
   /** who asked for a replay of the row, and when; the replay's own row copies it from here */
   recordReplayRequest(eventId: string, requestedBy: string, requestedAt: string): Promise<boolean>;
-  /** changes a row's status (e.g. to Replayed) and queues it to be mirrored again */
+  /** changes a row's status (e.g. to Replayed) and queues it to be mirrored again, with a fresh refusal count */
   updateStatus(eventId: string, status: AuditStatus, extra?: { requestedBy?: string | null; requestedAt?: string | null }): Promise<boolean>;
   /** deletes rows older than `before` that are already mirrored; returns how many */
   purgeMirroredBefore(before: string): Promise<number>;
 }
 
-type Row = Omit<AuditEventsTable, 'seq'>;
+type Row = Omit<Insertable<AuditEventsTable>, 'seq'>;
 
-function toEvent(row: Row): AuditEvent {
+function toEvent(row: Omit<Selectable<AuditEventsTable>, 'seq'>): AuditEvent {
   return {
     eventId: row.event_id,
     connectionId: row.connection_id,
@@ -106,6 +125,9 @@ function toEvent(row: Row): AuditEvent {
     requestedBy: row.requested_by,
     requestedAt: row.requested_at,
     mirroredAt: row.mirrored_at,
+    mirrorAttempts: Number(row.mirror_attempts),
+    mirrorError: row.mirror_error,
+    mirrorFailedAt: row.mirror_failed_at,
   };
 }
 
@@ -170,6 +192,9 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
     'requested_by',
     'requested_at',
     'mirrored_at',
+    'mirror_attempts',
+    'mirror_error',
+    'mirror_failed_at',
   ] as const;
 
   return {
@@ -211,9 +236,10 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
       return { rows: rows.map(toEvent), total: Number(total.n), limit, offset };
     },
 
-    async listUnmirrored(limit = 200, connectionId) {
-      let query = db.selectFrom('audit_events').select(columns).where('mirrored_at', 'is', null);
+    async listUnmirrored(limit = 200, connectionId, excluding = []) {
+      let query = db.selectFrom('audit_events').select(columns).where('mirrored_at', 'is', null).where('mirror_failed_at', 'is', null);
       if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
+      if (excluding.length > 0) query = query.where('event_id', 'not in', [...excluding]);
       const rows = await query.orderBy('seq').limit(limit).execute();
       return rows.map(toEvent);
     },
@@ -222,10 +248,38 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
       const stamp = isoAt(at ?? ctx.now());
       let updated = 0;
       for (const part of chunk([...eventIds], 400)) {
-        const result = await db.updateTable('audit_events').set({ mirrored_at: stamp }).where('event_id', 'in', part).executeTakeFirst();
+        const result = await db
+          .updateTable('audit_events')
+          .set({ mirrored_at: stamp, mirror_attempts: 0, mirror_error: null, mirror_failed_at: null })
+          .where('event_id', 'in', part)
+          .executeTakeFirst();
         updated += Number(result.numUpdatedRows);
       }
       return updated;
+    },
+
+    async recordMirrorRefusal(eventId, error, maxAttempts, at) {
+      const stamp = isoAt(at ?? ctx.now());
+      // one statement, so two instances counting the same row cannot lose an increment
+      await db
+        .updateTable('audit_events')
+        .set((eb) => ({
+          mirror_attempts: eb('mirror_attempts', '+', 1),
+          mirror_error: error,
+          mirror_failed_at: eb.case().when(eb('mirror_attempts', '+', 1), '>=', Math.max(1, maxAttempts)).then(stamp).else(null).end(),
+        }))
+        .where('event_id', '=', eventId)
+        .where('mirrored_at', 'is', null)
+        .where('mirror_failed_at', 'is', null)
+        .execute();
+      const row = await db.selectFrom('audit_events').select(['mirror_attempts', 'mirror_failed_at']).where('event_id', '=', eventId).executeTakeFirst();
+      return row ? { attempts: Number(row.mirror_attempts), failed: row.mirror_failed_at !== null } : null;
+    },
+
+    async countMirrorFailed(connectionId) {
+      let query = db.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).where('mirror_failed_at', 'is not', null);
+      if (connectionId !== undefined) query = query.where('connection_id', '=', connectionId);
+      return Number((await query.executeTakeFirstOrThrow()).n);
     },
 
     async recordReplayRequest(eventId, requestedBy, requestedAt) {
@@ -234,7 +288,7 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
     },
 
     async updateStatus(eventId, status, extra = {}) {
-      const patch: Partial<Row> = { status, mirrored_at: null };
+      const patch: Partial<Row> = { status, mirrored_at: null, mirror_attempts: 0, mirror_error: null, mirror_failed_at: null };
       if (extra.requestedBy !== undefined) patch.requested_by = extra.requestedBy;
       if (extra.requestedAt !== undefined) patch.requested_at = extra.requestedAt;
       const result = await db.updateTable('audit_events').set(patch).where('event_id', '=', eventId).executeTakeFirst();
