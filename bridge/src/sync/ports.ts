@@ -2,8 +2,11 @@
  * What the engine needs from the outside systems, stated as small structural interfaces. The
  * clients (SalesforceClient, the Pub/Sub consumer, the QAD client) satisfy them without knowing
  * about the engine — dependencies point from sync to clients, never back — and the engine can be
- * wired to whichever client version is on disk through a thin adapter at its boundary.
+ * wired to whichever client version is on disk through a thin adapter at its boundary. The QAD
+ * side reuses the QAD client's own types rather than restating them.
  */
+
+import type { QadListObject, QadObjectName, QadPoll, QadRecord, SalesOrderInput, SalesOrderLineInput } from '../clients/qad/index.js';
 
 export type UpsertOutcome =
   | { ok: true; id: string; created: boolean }
@@ -26,46 +29,20 @@ export interface SalesforcePort {
   ): Promise<{ successful: number; failed: Array<{ record: Record<string, string>; error: { statusCode: string; message: string } }>; unprocessed: Array<Record<string, unknown>> }>;
 }
 
-export type QadObject = 'customer' | 'supplier' | 'item' | 'contact' | 'salesOrder';
+export type QadObject = QadObjectName;
+export type { QadListObject, QadRecord };
 
-/** CONTRACTS §5 */
-export interface QadRecord {
-  object: QadObject;
-  key: string;
-  fields: Record<string, unknown>;
-  modifiedAt?: string;
-}
-
-export interface QadSalesOrderLine {
-  line: number;
-  itemCode: string;
-  quantity: number;
+/** the engine always prices a line from its Salesforce OrderItem, so here the price is required */
+export interface QadSalesOrderLine extends SalesOrderLineInput {
   unitPrice: number;
-  dueDate?: string;
-  site?: string;
 }
 
-export interface QadSalesOrderInput {
-  /** the Salesforce order id the deterministic QAD order number is derived from */
-  salesforceOrderId: string;
-  /** the customer code (without its shared set) */
-  customerCode: string;
-  poNumber?: string;
-  /** YYYY-MM-DD */
-  orderDate: string;
-  dueDate: string;
-  currency: string;
+export interface QadSalesOrderInput extends Omit<SalesOrderInput, 'lines'> {
   lines: QadSalesOrderLine[];
 }
 
 /** one change-detection run over one QAD object (the QAD client's poll) */
-export interface QadPollRun extends AsyncIterable<QadRecord[]> {
-  readonly mode: 'watermark' | 'hash';
-  /** records the hashes of what was read and hands back the next cursor; call only once the records are queued */
-  finish(): Promise<{ cursor: string | null; changed: number; scanned: number }>;
-}
-
-export type QadListObject = Exclude<QadObject, 'salesOrder'>;
+export type QadPollRun = QadPoll;
 
 export interface QadPort {
   /** the records of the object changed since the cursor (watermark) or since their last stored hash */
