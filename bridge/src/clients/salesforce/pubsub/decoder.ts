@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { decodeFieldBitmaps, type BitmapField } from './bitmap.js';
 import { PubSubDecodeError } from './errors.js';
-import type { ChangeEvent, ChangeType, PlatformEventMessage } from './types.js';
+import type { ChangeEvent, ChangeEventHeader, PlatformEventMessage } from './types.js';
 
 /**
  * Avro `long` read as BigInt: `commitNumber` may exceed 2^53. Timestamps are turned back into
@@ -83,20 +83,8 @@ function setNulled(fields: Record<string, unknown>, name: string): void {
   fields[parent] = nested;
 }
 
-interface RawHeader {
-  entityName: string;
-  recordIds: string[];
-  changeType: ChangeType;
-  changeOrigin: string;
-  transactionKey: string;
-  sequenceNumber: number;
-  commitTimestamp: bigint;
-  commitNumber: bigint;
-  commitUser: string;
-  nulledFields: string[];
-  diffFields: string[];
-  changedFields: string[];
-}
+/** the header as Avro hands it over: the timestamp still a BigInt long, the field lists still bitmaps */
+type RawHeader = Omit<ChangeEventHeader, 'commitTimestamp'> & { commitTimestamp: bigint };
 
 export interface RawEvent {
   topic: string;

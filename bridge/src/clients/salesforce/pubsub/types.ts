@@ -37,10 +37,8 @@ export type ChangeType =
   | 'GAP_OVERFLOW'
   | 'SNAPSHOT';
 
-export interface ChangeEvent {
-  topic: string;
-  replayId: Buffer;
-  eventId: string;
+/** The ChangeEventHeader of a change event, its field lists decoded to names. */
+export interface ChangeEventHeader {
   entityName: string;
   recordIds: string[];
   changeType: ChangeType;
@@ -55,6 +53,12 @@ export interface ChangeEvent {
   changedFields: string[];
   nulledFields: string[];
   diffFields: string[];
+}
+
+export interface ChangeEvent extends ChangeEventHeader {
+  topic: string;
+  replayId: Buffer;
+  eventId: string;
   /** values the event carries: non-null fields, plus null for every nulled field */
   fields: Record<string, unknown>;
 }
