@@ -2,6 +2,7 @@ import type { MappingFile } from '../../config/index.js';
 import type { QadRecord, SObjectRecord } from '../ports.js';
 import { mapQadToSalesforce } from '../mapping.js';
 import type { SyncStream } from '../stream.js';
+import { qadToSalesforceStream } from './qadStream.js';
 import { upsertPrepared } from './upsertBatch.js';
 
 /**
@@ -21,16 +22,10 @@ export function accountRecordFor(role: 'customer' | 'supplier', key: string, fie
 }
 
 export function qadBusinessRelationStream(role: 'customer' | 'supplier'): SyncStream {
-  return {
+  return qadToSalesforceStream({
     name: role === 'customer' ? 'qad-customers' : 'qad-suppliers',
-    direction: 'QAD to Salesforce',
     auditObject: 'Account',
-    defaultOperation: 'Upsert',
-    batchSize: 200,
-    sourceIdOf: (job) => job.key,
-    async reread(job, ctx) {
-      return ctx.qad.get(role, job.key);
-    },
+    qadObject: role,
     async run(jobs, ctx) {
       const prepared = jobs.map((job) => {
         const record = job.payload as QadRecord;
@@ -44,5 +39,5 @@ export function qadBusinessRelationStream(role: 'customer' | 'supplier'): SyncSt
       const { outcomes } = await upsertPrepared(ctx.mappings[role].salesforceObject, ctx.mappings[role].externalId, prepared, ctx);
       return outcomes;
     },
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import type { QadRecord } from '../ports.js';
 import { mapQadToSalesforce } from '../mapping.js';
 import { waitKey, type JobOutcome, type StreamContext, type SyncStream } from '../stream.js';
+import { qadToSalesforceStream } from './qadStream.js';
 import { upsertPrepared, type PreparedUpsert } from './upsertBatch.js';
 
 /** an Account is linked under the role its QAD record came from; either will do as a parent */
@@ -14,16 +15,10 @@ async function accountIdFor(ctx: StreamContext, qadKey: string): Promise<string 
  * (the mapping's link field names which). A contact whose Account is not linked yet waits on that
  * link instead of landing orphaned, and goes on when the Account is written.
  */
-export const qadContactsStream: SyncStream = {
+export const qadContactsStream: SyncStream = qadToSalesforceStream({
   name: 'qad-contacts',
-  direction: 'QAD to Salesforce',
   auditObject: 'Contact',
-  defaultOperation: 'Upsert',
-  batchSize: 200,
-  sourceIdOf: (job) => job.key,
-  async reread(job, ctx) {
-    return ctx.qad.get('contact', job.key);
-  },
+  qadObject: 'contact',
   async run(jobs, ctx) {
     const mapping = ctx.mappings.contact;
     const prepared: Array<PreparedUpsert | JobOutcome> = [];
@@ -55,4 +50,4 @@ export const qadContactsStream: SyncStream = {
     const { outcomes } = await upsertPrepared(mapping.salesforceObject, mapping.externalId, prepared, ctx);
     return outcomes;
   },
-};
+});

@@ -1,6 +1,7 @@
 import type { QadRecord } from '../ports.js';
 import { mapQadToSalesforce } from '../mapping.js';
 import { failedFrom, salesforceId, type JobOutcome, type SyncStream } from '../stream.js';
+import { qadToSalesforceStream } from './qadStream.js';
 import { upsertPrepared } from './upsertBatch.js';
 
 /** below this many new entries single inserts are cheaper than a Bulk job (about six calls) */
@@ -16,16 +17,10 @@ function listPrice(record: QadRecord): number {
  * orders can use it. The entry is created only where a query shows none, so a crash between the
  * upsert and the entry, or a replay, never makes a second one.
  */
-export const qadItemsStream: SyncStream = {
+export const qadItemsStream: SyncStream = qadToSalesforceStream({
   name: 'qad-items',
-  direction: 'QAD to Salesforce',
   auditObject: 'Product2',
-  defaultOperation: 'Upsert',
-  batchSize: 200,
-  sourceIdOf: (job) => job.key,
-  async reread(job, ctx) {
-    return ctx.qad.get('item', job.key);
-  },
+  qadObject: 'item',
   async run(jobs, ctx) {
     const prepared = jobs.map((job) => {
       const record = job.payload as QadRecord;
@@ -72,4 +67,4 @@ export const qadItemsStream: SyncStream = {
     }
     return outcomes;
   },
-};
+});
