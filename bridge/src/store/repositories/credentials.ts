@@ -1,4 +1,6 @@
+import type { Insertable, Selectable } from 'kysely';
 import { isoAt, type RepositoryContext } from './context.js';
+import type { CredentialsTable } from '../schema.js';
 
 /**
  * Sealed credentials as stored: the store never sees plaintext. Encryption and decryption live in
@@ -26,15 +28,7 @@ export interface CredentialsRepository {
   remove(connectionId: string, kind: string): Promise<boolean>;
 }
 
-type Row = {
-  connection_id: string;
-  kind: string;
-  key_id: string;
-  iv: string;
-  ciphertext: string;
-  auth_tag: string;
-  created_at: string;
-};
+type Row = Selectable<CredentialsTable>;
 
 function toRecord(row: Row): SealedCredential {
   return {
@@ -52,7 +46,7 @@ export function credentialsRepository(ctx: RepositoryContext): CredentialsReposi
   const { db } = ctx;
   return {
     async put(record) {
-      const row: Row = {
+      const row: Insertable<CredentialsTable> = {
         connection_id: record.connectionId,
         kind: record.kind,
         key_id: record.keyId,

@@ -1,5 +1,7 @@
+import type { Selectable } from 'kysely';
 import { BridgeError } from '../../errors.js';
 import { chunk, isoAt, isUniqueViolation, type RepositoryContext } from './context.js';
+import type { RecordLinksTable } from '../schema.js';
 
 /** One QAD record paired with one Salesforce record, plus the hash of what was last written either way. */
 export interface RecordLink {
@@ -41,14 +43,7 @@ export class LinkConflictError extends BridgeError {
   }
 }
 
-type Row = {
-  connection_id: string;
-  object: string;
-  qad_key: string;
-  salesforce_id: string | null;
-  last_hash: string | null;
-  last_synced_at: string;
-};
+type Row = Selectable<RecordLinksTable>;
 
 function toLink(row: Row): RecordLink {
   return {
