@@ -1,24 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/index.js';
-import { createTarget, manualClock, storeTargetNames, type StoreTarget } from './storeTargets.js';
+import { createTarget, manualClock, migratedStoreEachTest, storeTargetNames, type StoreTarget } from './storeTargets.js';
 
 describe.each(storeTargetNames())('jobs on %s', (name) => {
-  let target: StoreTarget;
   let store: Store;
   const clock = manualClock();
-
-  beforeEach(async () => {
-    clock.set(Date.parse('2026-01-05T10:00:00.000Z'));
-    target = createTarget(name);
-    // random() = 1 pins jitter to the top of its span, so the schedule is exact.
-    store = await target.open({
-      clock: clock.now,
-      random: () => 1,
-      jobRetry: { baseDelayMs: 1_000, factor: 2, maxDelayMs: 5_000, jitter: 0.5, maxRetries: 3 },
-    });
-    await store.migrateToLatest();
+  // random() = 1 pins jitter to the top of its span, so the schedule is exact.
+  migratedStoreEachTest(name, clock, (opened) => (store = opened), {
+    random: () => 1,
+    jobRetry: { baseDelayMs: 1_000, factor: 2, maxDelayMs: 5_000, jitter: 0.5, maxRetries: 3 },
   });
-  afterEach(async () => target.cleanup());
 
   it('keeps one pending job per record: the same change is not queued twice, newer content replaces the queued one', async () => {
     const first = await store.jobs.enqueue({ connectionId: 'c', stream: 'qad-customers', key: 'S1|C1', payload: { name: 'Acme', n: 1 }, correlationId: 'corr-1' });

@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditAppend, Store } from '../../src/store/index.js';
-import { createTarget, manualClock, storeTargetNames, type StoreTarget } from './storeTargets.js';
+import { manualClock, migratedStoreEachTest, storeTargetNames } from './storeTargets.js';
 
 describe.each(storeTargetNames())('repositories on %s', (name) => {
-  let target: StoreTarget;
   let store: Store;
   const clock = manualClock();
-
-  beforeEach(async () => {
-    clock.set(Date.parse('2026-01-05T10:00:00.000Z'));
-    target = createTarget(name);
-    store = await target.open({ clock: clock.now });
-    await store.migrateToLatest();
-  });
-  afterEach(async () => target.cleanup());
+  migratedStoreEachTest(name, clock, (opened) => (store = opened));
 
   it('keeps connections and refuses a duplicate id with a conflict code', async () => {
     await store.connections.create({ id: 'acme', name: 'Acme prod', config: { qad: { baseUrl: 'https://q' } } });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 import { openStore, type OpenStoreOptions, type Store } from '../../src/store/index.js';
 
 /**
@@ -21,30 +22,34 @@ export function storeTargetNames(): Array<'sqlite' | 'postgres'> {
   return process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-export function createTarget(name: 'sqlite' | 'postgres'): StoreTarget {
-  const opened: Store[] = [];
-  if (name === 'sqlite') {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mlc-store-'));
-    const file = path.join(dir, 'nested', 'bridge.sqlite');
-    const open = async (options = {}) => {
-      const store = await openStore({ ...options, file });
-      opened.push(store);
-      return store;
-    };
-    return {
-      name,
-      open,
-      openSibling: open,
-      async cleanup() {
-        for (const store of opened) await store.destroy();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
+/** where a target's stores live, and how that place is removed after the run */
+interface TargetLocation {
+  options: Pick<OpenStoreOptions, 'file' | 'url' | 'schema' | 'poolSize'>;
+  remove(): Promise<void>;
+}
+
+function sqliteLocation(): TargetLocation {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mlc-store-'));
+  return {
+    options: { file: path.join(dir, 'nested', 'bridge.sqlite') },
+    remove: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function postgresLocation(): TargetLocation {
   const url = process.env.TEST_DATABASE_URL as string;
   const schema = testSchemaName('t');
+  return {
+    options: { url, schema, poolSize: 4 },
+    remove: () => dropTestSchemas(url, [schema]),
+  };
+}
+
+export function createTarget(name: 'sqlite' | 'postgres'): StoreTarget {
+  const opened: Store[] = [];
+  const location = name === 'sqlite' ? sqliteLocation() : postgresLocation();
   const open = async (options = {}) => {
-    const store = await openStore({ ...options, url, schema, poolSize: 4 });
+    const store = await openStore({ ...options, ...location.options });
     opened.push(store);
     return store;
   };
@@ -54,9 +59,30 @@ export function createTarget(name: 'sqlite' | 'postgres'): StoreTarget {
     openSibling: open,
     async cleanup() {
       for (const store of opened) await store.destroy();
-      await dropTestSchemas(url, [schema]);
+      await location.remove();
     },
   };
+}
+
+/**
+ * For every test of the surrounding describe: the clock back at its start, a fresh target and a
+ * migrated store on it, handed to `use`; the target is cleaned up after the test.
+ */
+export function migratedStoreEachTest(
+  name: 'sqlite' | 'postgres',
+  clock: ManualClock,
+  use: (store: Store) => void,
+  options: Omit<OpenStoreOptions, 'url' | 'file' | 'schema' | 'clock'> = {},
+): void {
+  let target: StoreTarget;
+  beforeEach(async () => {
+    clock.reset();
+    target = createTarget(name);
+    const store = await target.open({ ...options, clock: clock.now });
+    await store.migrateToLatest();
+    use(store);
+  });
+  afterEach(async () => target.cleanup());
 }
 
 /**
@@ -81,6 +107,8 @@ export async function dropTestSchemas(url: string, schemas: Iterable<string>): P
   }
 }
 
+export type ManualClock = ReturnType<typeof manualClock>;
+
 /** A hand-driven clock: tests move time, nothing sleeps. */
 export function manualClock(start = Date.parse('2026-01-05T10:00:00.000Z')) {
   let now = start;
@@ -91,6 +119,10 @@ export function manualClock(start = Date.parse('2026-01-05T10:00:00.000Z')) {
     },
     set(ms: number) {
       now = ms;
+    },
+    /** back to the start the clock was made with */
+    reset() {
+      now = start;
     },
   };
 }
