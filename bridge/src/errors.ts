@@ -1,3 +1,5 @@
+import { CodedError } from './lib/codedError.js';
+
 /**
  * The app's error contract. Every error the bridge raises on purpose carries a stable `code`
  * (callers branch on it, never on the message), the HTTP status it maps to, whether retrying the
@@ -12,15 +14,14 @@ export interface BridgeErrorOptions {
   details?: Record<string, unknown>;
 }
 
-export class BridgeError extends Error {
+export class BridgeError extends CodedError {
   readonly code: string;
   readonly statusCode: number;
   readonly retryable: boolean;
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: string, message: string, options: BridgeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    super(message, options.cause);
     this.code = code;
     this.statusCode = options.statusCode ?? 500;
     this.retryable = options.retryable ?? false;
