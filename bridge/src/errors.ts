@@ -129,6 +129,12 @@ export function toErrorBody(error: unknown): ErrorBody {
       ...(error.details ? { details: error.details } : {}),
     };
   }
+  if (error instanceof CodedError) {
+    // A client error reports the upstream system's failure: its status belongs to Salesforce or QAD,
+    // not to the caller's request, so it answers as a gateway failure that keeps its stable code.
+    const status = error.retryable ? 503 : 502;
+    return { code: error.code, message: GENERIC_5XX, statusCode: status, retryable: error.retryable };
+  }
   const statusCode = httpStatusOf(error);
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
     const fastifyCode = (error as { code?: unknown }).code;
