@@ -1,6 +1,6 @@
 /**
- * The part every error base shares (each client's and the app's BridgeError) (style.md: errors are a contract): a stable `code`
- * callers branch on, the HTTP status it maps to, whether the same call may succeed later, and the
+ * The part every error base shares, each client's and the app's BridgeError (style.md: errors are
+ * a contract): a stable `code` callers branch on, the HTTP status it maps to, whether the same call may succeed later, and the
  * cause. Each client folder keeps its own base class and codes on top of this one, so `instanceof
  * SalesforceError` / `PubSubError` / `QadError` still say which system failed.
  */
