@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, sql, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, sql, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { StoreError } from '../errors.js';
 import type { RandomSource, RetryPolicyOptions } from '../lib/retryPolicy.js';
@@ -14,7 +14,7 @@ import { connectionsRepository, type ConnectionsRepository } from './repositorie
 import type { RepositoryContext } from './repositories/context.js';
 import { credentialsRepository, type CredentialsRepository } from './repositories/credentials.js';
 import { hashesRepository, type HashesRepository } from './repositories/hashes.js';
-import { DEFAULT_JOB_RETRY, jobsRepository, type JobsRepository } from './repositories/jobs.js';
+import { DEFAULT_JOB_RETRY, jobsRepository, type JobsRepository } from './repositories/jobQueue.js';
 import { leasesRepository, type LeasesRepository } from './repositories/leases.js';
 import { linksRepository, type LinksRepository } from './repositories/links.js';
 import type { StoreDatabase, StoreDialect } from './schema.js';
@@ -35,6 +35,8 @@ export interface OpenStoreOptions {
   maxAttempts?: number;
   /** PostgreSQL pool size; default 10 */
   poolSize?: number;
+  /** told every statement the store runs (its SQL and parameters), e.g. to check query plans */
+  traceQueries?: (statement: { sql: string; parameters: readonly unknown[] }) => void;
 }
 
 export interface Store {
@@ -54,10 +56,15 @@ export interface Store {
   jobs: JobsRepository;
   audit: AuditRepository;
   leases: LeasesRepository;
+  /**
+   * Runs `work` with repositories bound to one transaction: what one settled batch produces (audit
+   * rows, links, hashes, job states) becomes durable in one commit or not at all.
+   */
+  transaction<T>(work: (repositories: SyncRepositories) => Promise<T>): Promise<T>;
 }
 
 /** what the sync engine works with: the repositories of its durable state, never the database itself */
-export type SyncRepositories = Pick<Store, 'jobs' | 'links' | 'hashes' | 'checkpoints' | 'audit' | 'leases'>;
+export type SyncRepositories = Pick<Store, 'jobs' | 'links' | 'hashes' | 'checkpoints' | 'audit' | 'leases' | 'transaction'>;
 
 export const DEFAULT_SQLITE_FILE = path.join('data', 'ml-connector.sqlite');
 
@@ -65,6 +72,11 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+}
+
+function traceOption(options: OpenStoreOptions): { log?: (event: LogEvent) => void } {
+  const trace = options.traceQueries;
+  return trace ? { log: (event) => trace({ sql: event.query.sql, parameters: event.query.parameters }) } : {};
 }
 
 /** Removes the password from a database URL so it can be logged or shown. */
@@ -109,7 +121,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     });
     // An idle client losing its server must not crash the process; the next query reconnects.
     pool.on('error', (error) => logger.warn({ err: { message: error.message } }, 'idle PostgreSQL client failed'));
-    db = new Kysely<StoreDatabase>({ dialect: new SchemaScopedPostgresDialect({ pool }, options.schema ?? null) });
+    db = new Kysely<StoreDatabase>({ dialect: new SchemaScopedPostgresDialect({ pool }, options.schema ?? null), ...traceOption(options) });
     if (options.schema) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
   } else {
     dialect = 'sqlite';
@@ -121,11 +133,24 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     if (file !== ':memory:') database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
-    db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+    db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }), ...traceOption(options) });
   }
 
   const retry: RetryPolicyOptions = { ...DEFAULT_JOB_RETRY, ...options.jobRetry };
   const ctx: RepositoryContext = { db, dialect, now: clock };
+  const syncRepositories = (on: RepositoryContext): SyncRepositories => ({
+    checkpoints: checkpointsRepository(on),
+    links: linksRepository(on),
+    hashes: hashesRepository(on),
+    jobs: jobsRepository(on, {
+      retry,
+      defaultMaxAttempts: options.maxAttempts ?? retry.maxRetries + 1,
+      ...(options.random ? { random: options.random } : {}),
+    }),
+    audit: auditRepository(on),
+    leases: leasesRepository(on),
+    transaction: (work) => (on.db.isTransaction ? work(syncRepositories(on)) : on.db.transaction().execute((trx) => work(syncRepositories({ ...on, db: trx })))),
+  });
   let destroyed = false;
 
   return {
@@ -157,16 +182,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     },
     connections: connectionsRepository(ctx),
     credentials: credentialsRepository(ctx),
-    checkpoints: checkpointsRepository(ctx),
-    links: linksRepository(ctx),
-    hashes: hashesRepository(ctx),
-    jobs: jobsRepository(ctx, {
-      retry,
-      defaultMaxAttempts: options.maxAttempts ?? retry.maxRetries + 1,
-      ...(options.random ? { random: options.random } : {}),
-    }),
-    audit: auditRepository(ctx),
-    leases: leasesRepository(ctx),
+    ...syncRepositories(ctx),
+    transaction: (work) => db.transaction().execute((trx) => work(syncRepositories({ ...ctx, db: trx }))),
   };
 }
 

@@ -13,7 +13,7 @@ describe.each(storeTargetNames())('migrations on %s', (name) => {
   it('migrates an empty database to the latest version, and a second run changes nothing', async () => {
     target = createTarget(name);
     const store = await target.open();
-    expect(await store.migrateToLatest()).toEqual(['0001_initial', '0002_one_pending_job_per_key', '0003_audit_mirror_dead_letter']);
+    expect(await store.migrateToLatest()).toEqual(['0001_initial', '0002_one_pending_job_per_key', '0003_audit_mirror_dead_letter', '0004_claim_by_index_range']);
     expect(await store.migrateToLatest()).toEqual([]);
 
     const tables = (await store.db.introspection.getTables()).map((table) => table.name);

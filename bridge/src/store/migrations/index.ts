@@ -3,6 +3,7 @@ import type { StoreDialect } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
 import { onePendingJobPerKey } from './0002_one_pending_job_per_key.js';
 import { auditMirrorDeadLetter } from './0003_audit_mirror_dead_letter.js';
+import { claimByIndexRange } from './0004_claim_by_index_range.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so they ship inside the bundle and
@@ -14,6 +15,7 @@ export function migrationsFor(dialect: StoreDialect): Record<string, Migration> 
     '0001_initial': initialMigration(dialect),
     '0002_one_pending_job_per_key': onePendingJobPerKey,
     '0003_audit_mirror_dead_letter': auditMirrorDeadLetter,
+    '0004_claim_by_index_range': claimByIndexRange,
   };
 }
 

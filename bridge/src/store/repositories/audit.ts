@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import type { Insertable, Selectable } from 'kysely';
 import type { AuditEventsTable } from '../schema.js';
-import { chunk, isoAt, type RepositoryContext } from './context.js';
+import { chunk, isoAt, type RepositoryContext, inTransaction } from './context.js';
 
 /**
  * The local audit trail: every attempt, append-only apart from status changes (a replay marks the
@@ -207,7 +207,7 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
 
     async appendMany(events) {
       if (events.length === 0) return;
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         for (const part of chunk(events.map(toRow), 100)) {
           await trx.insertInto('audit_events').values(part).onConflict((oc) => oc.column('event_id').doNothing()).execute();
         }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { StoreDatabase, StoreDialect } from '../schema.js';
 
 /** What every repository needs: the database, which dialect it speaks, and the clock it reads. */
@@ -30,4 +30,14 @@ export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Runs `work` in a transaction, or inside the caller's when `db` already is one: a repository
+ * method that needs atomicity on its own still composes into a larger unit of work (settling a
+ * batch writes audit rows, links, hashes and job states in one commit).
+ */
+export async function inTransaction<T>(db: Kysely<StoreDatabase>, work: (trx: Kysely<StoreDatabase> | Transaction<StoreDatabase>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return work(db);
+  return db.transaction().execute(work);
 }

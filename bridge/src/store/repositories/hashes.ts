@@ -1,4 +1,4 @@
-import { chunk, type RepositoryContext } from './context.js';
+import { chunk, type RepositoryContext, inTransaction } from './context.js';
 
 /**
  * Content hashes per QAD record, for tenants whose profile names no modified-date field: each
@@ -36,7 +36,7 @@ export function hashesRepository(ctx: RepositoryContext): HashesRepository {
       if (entries.length === 0) return;
       // Last write wins inside one batch so a duplicate key in the input cannot trip the upsert.
       const latest = new Map(entries.map((entry) => [entry.key, entry.hash]));
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         for (const part of chunk([...latest], CHUNK)) {
           await trx
             .insertInto('record_hashes')

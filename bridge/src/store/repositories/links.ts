@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { BridgeError } from '../../errors.js';
-import { chunk, isoAt, isUniqueViolation, type RepositoryContext } from './context.js';
+import { chunk, isoAt, isUniqueViolation, type RepositoryContext, inTransaction } from './context.js';
 import type { RecordLinksTable } from '../schema.js';
 
 /** One QAD record paired with one Salesforce record, plus the hash of what was last written either way. */
@@ -58,6 +58,10 @@ function toLink(row: Row): RecordLink {
 
 const CHUNK = 500;
 
+function definedOnly(link: LinkUpsert): Partial<LinkUpsert> {
+  return Object.fromEntries(Object.entries(link).filter(([, value]) => value !== undefined)) as Partial<LinkUpsert>;
+}
+
 export function linksRepository(ctx: RepositoryContext): LinksRepository {
   const { db } = ctx;
 
@@ -100,8 +104,57 @@ export function linksRepository(ctx: RepositoryContext): LinksRepository {
 
     async upsertMany(links) {
       if (links.length === 0) return;
-      await db.transaction().execute(async (trx) => {
-        for (const link of links) await upsertOne(trx, link);
+      // One statement per chunk and per shape (which of id and hash the caller sets): a link left
+      // undefined keeps its stored value, so rows that set different columns cannot share an UPDATE.
+      const latest = new Map<string, LinkUpsert>();
+      for (const link of links) {
+        const id = `${link.connectionId}\u0000${link.object}\u0000${link.qadKey}`;
+        const earlier = latest.get(id);
+        latest.set(id, earlier ? { ...earlier, ...definedOnly(link) } : link);
+      }
+      const shapes = new Map<string, LinkUpsert[]>();
+      for (const link of latest.values()) {
+        const shape = `${link.connectionId}\u0000${link.object}\u0000${link.salesforceId !== undefined}/${link.lastHash !== undefined}`;
+        shapes.set(shape, [...(shapes.get(shape) ?? []), link]);
+      }
+      const at = isoAt(ctx.now());
+      await inTransaction(db, async (trx) => {
+        for (const group of shapes.values()) {
+          const sample = group[0]!;
+          for (const part of chunk(group, CHUNK)) {
+            // a Salesforce record already linked to another QAD key is named before anything is written
+            const ids = part.map((link) => link.salesforceId).filter((id): id is string => typeof id === 'string');
+            if (ids.length > 0) {
+              const holders = await trx.selectFrom('record_links').select(['object', 'qad_key', 'salesforce_id']).where('connection_id', '=', sample.connectionId).where('object', '=', sample.object).where('salesforce_id', 'in', ids).execute();
+              const holderOf = new Map(holders.map((row) => [row.salesforce_id, row.qad_key]));
+              const claimed = new Map<string, string>();
+              for (const link of part) {
+                if (typeof link.salesforceId !== 'string') continue;
+                const holder = holderOf.get(link.salesforceId) ?? claimed.get(link.salesforceId);
+                if (holder !== undefined && holder !== link.qadKey) {
+                  throw new LinkConflictError(`${link.object} ${link.salesforceId} is already linked to another QAD key than ${JSON.stringify(link.qadKey)}`, null);
+                }
+                claimed.set(link.salesforceId, link.qadKey);
+              }
+            }
+            try {
+              await trx
+                .insertInto('record_links')
+                .values(part.map((link) => ({ connection_id: link.connectionId, object: link.object, qad_key: link.qadKey, salesforce_id: link.salesforceId ?? null, last_hash: link.lastHash ?? null, last_synced_at: at })))
+                .onConflict((oc) =>
+                  oc.columns(['connection_id', 'object', 'qad_key']).doUpdateSet((eb) => ({
+                    last_synced_at: eb.ref('excluded.last_synced_at'),
+                    ...(sample.salesforceId !== undefined ? { salesforce_id: eb.ref('excluded.salesforce_id') } : {}),
+                    ...(sample.lastHash !== undefined ? { last_hash: eb.ref('excluded.last_hash') } : {}),
+                  })),
+                )
+                .execute();
+            } catch (error) {
+              if (isUniqueViolation(error)) throw new LinkConflictError(`a ${sample.object} Salesforce record in this batch is already linked to another QAD key`, error);
+              throw error;
+            }
+          }
+        }
       });
     },
 
