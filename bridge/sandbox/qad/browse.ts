@@ -97,25 +97,47 @@ export function handleBrowse(state: TenantState, ctx: RequestContext, entities: 
       return errorsEnvelope(400, `Unknown browse column '${f.column}'`, 'browse', 'filter');
     }
   }
-  const rows: Array<Record<string, unknown>> = [];
-  const skip = (page - 1) * pageSize;
-  let matched = 0;
-  let hasMore = false;
-  for (const record of source) {
-    const rest = entity.toRest(record);
-    // Browses run in the workspace: domain-level data of that domain, shared-set data of its set.
-    if (entity.scope === 'domain' && rest.domainCode !== workspace.domain.code) continue;
-    if (entity.scope === 'sharedSet' && rest.sharedSetCode !== workspace.domain.sharedSet) continue;
-    if (!filters.every((f) => matches(rest[f.column.slice(entity.rowPrefix.length + 1)], f))) continue;
-    matched += 1;
-    if (matched <= skip) continue;
-    if (rows.length === pageSize) {
-      hasMore = true;
-      break;
+  const matched = matchingRows(source, JSON.stringify([state[entity.table].version, browseId, workspace.domain.code, workspace.domain.sharedSet, filters]), () => {
+    const found: number[] = [];
+    for (const [index, record] of source.entries()) {
+      const rest = entity.toRest(record);
+      // Browses run in the workspace: domain-level data of that domain, shared-set data of its set.
+      if (entity.scope === 'domain' && rest.domainCode !== workspace.domain.code) continue;
+      if (entity.scope === 'sharedSet' && rest.sharedSetCode !== workspace.domain.sharedSet) continue;
+      if (!filters.every((f) => matches(rest[f.column.slice(entity.rowPrefix.length + 1)], f))) continue;
+      found.push(index);
     }
+    return found;
+  });
+  const skip = (page - 1) * pageSize;
+  const rows = matched.slice(skip, skip + pageSize).map((index) => {
     const flat: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(rest)) flat[`${entity.rowPrefix}.${k}`] = v;
-    rows.push(flat);
-  }
+    for (const [k, v] of Object.entries(entity.toRest(source[index]!))) flat[`${entity.rowPrefix}.${k}`] = v;
+    return flat;
+  });
+  const hasMore = matched.length > skip + pageSize;
   return json(200, { data: rows, auxillaryData: { HasMoreParams: hasMore ? 'true' : 'false', callId: ctx.query.get('callId') ?? '' } }, 'browse');
+}
+
+/**
+ * Which rows of a table a browse matches, kept per sorted view of the table (a new view replaces it
+ * whenever rows come, go or are replaced) and per query, so paging through a query costs the page,
+ * not the table: a tenant serving a million customers answers page 2,000 as fast as page 1.
+ */
+const matchCache = new WeakMap<readonly unknown[], Map<string, number[]>>();
+const QUERIES_KEPT = 8;
+
+function matchingRows(source: readonly unknown[], query: string, compute: () => number[]): number[] {
+  let byQuery = matchCache.get(source);
+  if (!byQuery) {
+    byQuery = new Map();
+    matchCache.set(source, byQuery);
+  }
+  let found = byQuery.get(query);
+  if (!found) {
+    found = compute();
+    byQuery.set(query, found);
+    if (byQuery.size > QUERIES_KEPT) byQuery.delete(byQuery.keys().next().value!);
+  }
+  return found;
 }

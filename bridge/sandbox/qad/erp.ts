@@ -70,6 +70,7 @@ function write(state: TenantState, ctx: RequestContext, entity: RestEntity, work
         continue;
       }
       (row as { modifiedAt: string }).modifiedAt = state.nowIso();
+      state[entity.table].touch();
       written.push(withIdentity(entity, entity.toRest(row)));
     } else {
       errors.push({ fieldName: 'dataOperation', message: `Operation '${operation}' is not supported by this simulated component.`, code: '1001', value: operation });

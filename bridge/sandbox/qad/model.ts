@@ -99,6 +99,17 @@ export type TableName = 'customers' | 'suppliers' | 'items' | 'contacts';
 export class KeyedTable<T> {
   readonly #rows = new Map<string, T>();
   #sorted: T[] | null = null;
+  #version = 0;
+
+  /** moves on with every change, including a row edited in place (`touch`), so views of the table know when they are stale */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** a row was changed in place */
+  touch(): void {
+    this.#version += 1;
+  }
 
   get size(): number {
     return this.#rows.size;
@@ -116,16 +127,19 @@ export class KeyedTable<T> {
     // A replaced row object must replace its slot in the sorted view as well.
     if (this.#rows.get(key) !== row) this.#sorted = null;
     this.#rows.set(key, row);
+    this.#version += 1;
   }
 
   delete(key: string): boolean {
     this.#sorted = null;
+    this.#version += 1;
     return this.#rows.delete(key);
   }
 
   clear(): void {
     this.#rows.clear();
     this.#sorted = null;
+    this.#version += 1;
   }
 
   /** A deep copy of every row, for putting the table back as it was (`restore`). */
@@ -137,6 +151,7 @@ export class KeyedTable<T> {
     this.#rows.clear();
     for (const [key, row] of rows) this.#rows.set(key, row);
     this.#sorted = null;
+    this.#version += 1;
   }
 
   keys(): string[] {

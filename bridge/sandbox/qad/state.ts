@@ -226,6 +226,7 @@ export class TenantState {
       if ('lastName' in row) row.lastName = `${String(row.lastName).replace(/ \(edited [a-z0-9]+\)$/, '')} (edited ${stamp})`;
       if (options.bumpModifiedDate !== false) row.modifiedAt = now;
     }
+    source.touch();
     return keys;
   }
 

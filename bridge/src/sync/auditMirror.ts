@@ -45,6 +45,13 @@ export interface AuditMirrorOptions {
 export const DEFAULT_MIRROR_MAX_ATTEMPTS = 5;
 /** past this many refusals one cycle stops (they go into a NOT IN list); the rest waits for the next */
 const MAX_REFUSED_PER_CYCLE = 2_000;
+/**
+ * Rows taken from the backlog at once. A backlog larger than MIRROR_BULK_ABOVE goes out as one Bulk
+ * API 2.0 job (a handful of calls for ten thousand rows, where collections would take fifty); a
+ * small one as collections calls of 200, which land within a second.
+ */
+export const MIRROR_BATCH = 10_000;
+export const MIRROR_BULK_ABOVE = 1_000;
 
 function describeRefusal(outcome: UpsertOutcome | undefined): string {
   if (!outcome) return 'NO_RESULT: the collections answer had no result for this row';
@@ -53,8 +60,9 @@ function describeRefusal(outcome: UpsertOutcome | undefined): string {
 }
 
 /**
- * Sends the local audit trail to Sync_Audit__c, 200 rows per collections upsert keyed by
- * Bridge_Event_Id__c, so a resend after a crash updates rather than duplicates. Rows of a status
+ * Sends the local audit trail to Sync_Audit__c keyed by Bridge_Event_Id__c (collections calls of
+ * 200, or one Bulk API job for a large backlog), so a resend after a crash updates rather than
+ * duplicates. Rows of a status
  * the org does not mirror are marked done without a call. A row the org refuses stays unmirrored
  * and goes with the next batch, up to `maxAttempts` refusals; then it is marked mirror-failed (kept
  * in the local trail, counted in /metrics) so one bad row is not re-sent on every cycle forever.
@@ -69,7 +77,7 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
   const refused: string[] = [];
   for (;;) {
     if (refused.length > MAX_REFUSED_PER_CYCLE) return totals;
-    const batch = await store.audit.listUnmirrored(200, connectionId, refused);
+    const batch = await store.audit.listUnmirrored(MIRROR_BATCH, connectionId, refused);
     if (batch.length === 0) return totals;
     const now = options.clock();
     const notMirrored = batch.filter((e) => !allowed.has(e.status));
@@ -85,7 +93,7 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
         replayTargets.set(row.Bridge_Event_Id__c, row.Id);
       }
     }
-    const outcomes = await salesforce.upsert('Sync_Audit__c', 'Bridge_Event_Id__c', rows.map((r) => toSyncAuditRecord(r, r.replayOf ? replayTargets.get(r.replayOf) ?? null : null)), { allOrNone: false, critical: true });
+    const outcomes = await salesforce.upsert('Sync_Audit__c', 'Bridge_Event_Id__c', rows.map((r) => toSyncAuditRecord(r, r.replayOf ? replayTargets.get(r.replayOf) ?? null : null)), { allOrNone: false, critical: true, bulkAbove: MIRROR_BULK_ABOVE });
     const done: string[] = [];
     for (const [i, row] of rows.entries()) {
       const outcome = outcomes[i];

@@ -11,6 +11,7 @@ import type { MappingSet } from './mapping.js';
 import { pollQadOnce, type PollResult } from './poller.js';
 import type { EventConsumer, EventConsumerFactory, QadPort, ReplayCheckpointStore, SalesforcePort } from './ports.js';
 import { storeReplayCheckpoints } from './replayCheckpoints.js';
+import { Signal } from '../lib/signal.js';
 import { Replayer, replayPendingRequests } from './replay.js';
 import type { SyncMetrics } from './metrics.js';
 import type { StreamContext, SyncStream } from './stream.js';
@@ -56,6 +57,8 @@ export interface ConnectionRuntimeOptions {
   bridgeVersion?: string;
   leaseMs?: number;
   lockMs?: number;
+  /** queued jobs per stream past which the QAD poll waits for the workers (default 20,000) */
+  maxQueuedPerStream?: number;
   /** one bridge per SQLite file: running jobs and the lease left by a killed process are taken back at start */
   singleInstance?: boolean;
   /** streams the config starts paused (or disabled) */
@@ -77,7 +80,12 @@ export class ConnectionRuntime {
   #consumer: EventConsumer | null = null;
   #loop: Promise<void> | null = null;
   #stopping = false;
-  #wakeUp: (() => void) | null = null;
+  /** wakes the job loop (new work queued, a stream resumed, stop) */
+  readonly #work = new Signal();
+  /** wakes the poll loop (a poll requested, stop) */
+  readonly #pollSignal = new Signal();
+  /** wakes pollers waiting for room in a stream's queue (jobs were processed, stop) */
+  readonly #roomSignal = new Signal();
   #lastPollAt = 0;
   #lastMirrorAt = 0;
   #lastHeartbeatAt = 0;
@@ -114,6 +122,7 @@ export class ConnectionRuntime {
       lockMs: 120_000,
       singleInstance: false,
       cdcReadyWaitMs: 10_000,
+      maxQueuedPerStream: 20_000,
       auditMirrorMaxAttempts: DEFAULT_MIRROR_MAX_ATTEMPTS,
       ...options,
     };
@@ -209,12 +218,23 @@ export class ConnectionRuntime {
 
   /** ends the idle wait so new work is picked up now */
   kick(): void {
-    this.#wakeUp?.();
+    this.#work.notify();
   }
 
   requestPoll(): void {
     this.#pollRequested = true;
-    this.kick();
+    this.#pollSignal.notify();
+  }
+
+  /**
+   * Backpressure for the poll: it waits while the stream already has `maxQueuedPerStream` queued
+   * jobs, so reading QAD never runs further ahead of the Salesforce writes than that.
+   */
+  async #room(stream: StreamName): Promise<void> {
+    while (!this.#stopping && (await this.#o.store.jobs.hasQueued(this.connectionId, stream, this.#o.maxQueuedPerStream))) {
+      this.kick();
+      await this.#roomSignal.wait(200);
+    }
   }
 
   replayCheckpoints(): ReplayCheckpointStore {
@@ -235,6 +255,8 @@ export class ConnectionRuntime {
       isPaused: (s) => this.isPaused(s),
       ...(options.full ? { full: true } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      room: (stream) => this.#room(stream),
+      onPage: () => this.kick(),
     });
     this.#lastPollAt = this.#o.clock();
     this.#lastQadPoll = result.runId;
@@ -243,11 +265,14 @@ export class ConnectionRuntime {
 
   /** runs every due job of every unpaused stream until none is due; resolves to the number processed */
   async drainOnce(): Promise<number> {
-    return this.#worker.drainOnce();
+    const processed = await this.#worker.drainOnce();
+    if (processed > 0) this.#roomSignal.notify();
+    return processed;
   }
 
-  async mirrorNow(): Promise<void> {
-    await mirrorAuditOnce({
+  /** mirrors the audit backlog; resolves to the rows it settled (sent, or left out as not mirrored) */
+  async mirrorNow(): Promise<number> {
+    const totals = await mirrorAuditOnce({
       connectionId: this.connectionId,
       store: this.#o.store,
       salesforce: this.#o.salesforce,
@@ -257,6 +282,7 @@ export class ConnectionRuntime {
       maxAttempts: this.#o.auditMirrorMaxAttempts,
     });
     this.#lastMirrorAt = this.#o.clock();
+    return totals.sent + totals.skipped;
   }
 
   async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#health.status()): Promise<void> {
@@ -290,24 +316,52 @@ export class ConnectionRuntime {
   }
 
   /**
-   * One pass without the loop (for `sync --once` and `backfill`): poll QAD, catch up orders and
-   * pending replay requests, run every due job until none is left, mirror the audit, heartbeat.
+   * One pass without the loop (for `sync --once` and `backfill`): poll QAD while the jobs it queues
+   * are worked and the audit is mirrored, catch up orders and pending replay requests, then run
+   * every due job until none is left, mirror the rest of the audit, heartbeat.
    */
   async runOnce(options: { full?: boolean; onProgress?: (object: string, read: number) => void; onDrained?: (processed: number) => void } = {}): Promise<{ poll: PollResult; processed: number; pending: number }> {
     return this.#lease.during(async () => {
-      const poll = await this.pollNow({ ...(options.full ? { full: true } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      let polling = true;
+      const poll = this.pollNow({ ...(options.full ? { full: true } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }).finally(() => {
+        polling = false;
+        this.kick();
+      });
+      let processed = 0;
+      const work = (async () => {
+        for (;;) {
+          const n = await this.drainOnce();
+          processed += n;
+          if (n > 0) options.onDrained?.(processed);
+          else if (!polling) return;
+          else await this.#work.wait(100);
+        }
+      })();
+      let working = true;
+      // the mirror keeps pace with the work, so the trail never piles up behind a long backfill
+      const mirror = (async () => {
+        while (!this.isPaused('audit-mirror')) {
+          const sent = await this.mirrorNow();
+          if (sent > 0) continue;
+          if (!working) return;
+          await this.#work.wait(250);
+        }
+      })();
+      const [pollResult] = await Promise.all([poll, work]).finally(() => {
+        working = false;
+      });
+      await mirror.catch((error: unknown) => this.#recordError('audit-mirror', error));
       await this.catchUpOrders().catch((error: unknown) => this.#recordError('sf-orders', error));
       await this.replayPendingRequests().catch((error: unknown) => this.#recordError('replay-requests', error));
-      let processed = 0;
       for (;;) {
         const n = await this.drainOnce();
         processed += n;
         options.onDrained?.(processed);
         if (n === 0) break;
       }
-      await this.mirrorNow();
+      if (!this.isPaused('audit-mirror')) await this.mirrorNow();
       await this.heartbeatNow();
-      return { poll, processed, pending: await this.#pendingJobs() };
+      return { poll: pollResult, processed, pending: await this.#pendingJobs() };
     });
   }
 
@@ -381,31 +435,67 @@ export class ConnectionRuntime {
     });
   }
 
+  /**
+   * The running bridge is four loops that never wait on each other: jobs (and the lease), the QAD
+   * poll, the audit mirror and the heartbeat. A poll that fails or takes an hour does not stall the
+   * jobs, the mirror or the heartbeat, and a long mirror backlog does not hold up the jobs.
+   */
   async #run(): Promise<void> {
-    const { clock } = this.#o;
+    await Promise.all([this.#jobLoop(), this.#pollLoop(), this.#mirrorLoop(), this.#heartbeatLoop()]);
+  }
+
+  async #jobLoop(): Promise<void> {
     while (!this.#stopping) {
+      let processed = 0;
       try {
         if (this.#lease.renewalDue() && (await this.#lease.tryHold()).gained) await this.#becomeLeader();
-        if (this.#lease.held && (this.#pollRequested || clock() - this.#lastPollAt >= this.#o.pollIntervalMs)) {
-          this.#pollRequested = false;
-          await this.pollNow();
-        }
-        const processed = await this.drainOnce();
-        if (this.#lease.held && !this.isPaused('audit-mirror') && clock() - this.#lastMirrorAt >= this.#o.mirrorIntervalMs) await this.mirrorNow();
-        if (this.#lease.held && clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) await this.heartbeatNow();
-        if (processed > 0) continue;
+        processed = await this.drainOnce();
       } catch (error) {
         this.#recordError('engine', error);
       }
+      if (processed === 0 && !this.#stopping) await this.#work.wait(this.#o.idleMs);
+    }
+  }
+
+  async #pollLoop(): Promise<void> {
+    const { clock } = this.#o;
+    while (!this.#stopping) {
+      if (this.#lease.held && (this.#pollRequested || clock() - this.#lastPollAt >= this.#o.pollIntervalMs)) {
+        this.#pollRequested = false;
+        try {
+          await this.pollNow();
+        } catch (error) {
+          this.#lastPollAt = clock();
+          this.#recordError('qad-poll', error);
+        }
+      }
       if (this.#stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.#o.idleMs);
-        this.#wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wakeUp = null;
+      await this.#pollSignal.wait(Math.max(this.#o.idleMs, Math.min(1_000, this.#o.pollIntervalMs)));
+    }
+  }
+
+  async #mirrorLoop(): Promise<void> {
+    while (!this.#stopping) {
+      let sent = 0;
+      if (this.#lease.held && !this.isPaused('audit-mirror')) {
+        try {
+          sent = await this.mirrorNow();
+        } catch (error) {
+          this.#recordError('audit-mirror', error);
+        }
+      }
+      // a backlog is sent batch after batch; otherwise the mirror looks again after its interval
+      if (sent === 0 && !this.#stopping) await this.#work.wait(this.#o.mirrorIntervalMs);
+    }
+  }
+
+  async #heartbeatLoop(): Promise<void> {
+    while (!this.#stopping) {
+      if (this.#lease.held && this.#o.clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) {
+        await this.heartbeatNow().catch((error: unknown) => this.#recordError('heartbeat', error));
+      }
+      if (this.#stopping) break;
+      await this.#pollSignal.wait(Math.min(1_000, this.#o.heartbeatIntervalMs));
     }
   }
 
@@ -413,6 +503,8 @@ export class ConnectionRuntime {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.kick();
+    this.#pollSignal.notify();
+    this.#roomSignal.notify();
     await this.#loop;
     this.#loop = null;
     if (this.#consumer) {

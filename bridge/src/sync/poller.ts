@@ -1,6 +1,6 @@
 import type { StreamName } from './api.js';
 import type { QadListObject, QadPort, QadRecord } from './ports.js';
-import type { SyncRepositories } from '../store/index.js';
+import type { EnqueueInput, SyncRepositories } from '../store/index.js';
 
 /** business relations first: contacts need their Account linked, orders need both */
 export const POLL_ORDER: ReadonlyArray<{ object: QadListObject; stream: StreamName }> = [
@@ -28,50 +28,115 @@ export interface PollOptions {
   /** re-read and re-queue every record, changed or not (backfill) */
   full?: boolean;
   onProgress?: (object: string, read: number) => void;
+  /**
+   * Resolves when the stream's queue has room for another page. Polling never runs ahead of the
+   * workers by more than that bound, so a million-record read holds a bounded queue, not the table.
+   */
+  room?: (stream: StreamName) => Promise<void>;
+  /** a page's jobs are durable (the workers can take them now) */
+  onPage?: () => void;
+  /**
+   * How far before the backfill's start its records count as seen by the next watermark poll: the
+   * QAD tenant's clock may run behind the bridge's, and a record changed while the backfill read
+   * past it must be read again (default 10 minutes).
+   */
+  watermarkMarginMs?: number;
 }
 
 function cursorName(object: string): string {
   return `qad-cursor:${object}`;
 }
 
+/** where an unfinished backfill of one object stands: its run, when it began, and the last page made durable */
+export function backfillCheckpointName(object: string): string {
+  return `qad-backfill:${object}`;
+}
+
+interface BackfillProgress {
+  runId: string;
+  startedAt: string;
+  position: string | null;
+  read: number;
+  /** the latest modified date read so far (QAD's clock) */
+  newest: string | null;
+}
+
+const DEFAULT_WATERMARK_MARGIN_MS = 10 * 60_000;
+
+function later(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isNaN(ta)) return b;
+  if (Number.isNaN(tb)) return a;
+  return ta >= tb ? a : b;
+}
+
 /**
- * One QAD poll: for each object, the QAD client's change detection yields the changed records;
- * each becomes a durable job, and only then does the poll record their hashes and the engine
- * advance the cursor, so a crash mid-poll re-reads rather than loses.
+ * One QAD poll, page by page: each page becomes durable jobs (one set-based statement) before the
+ * next is read, and the workers take them while the poll reads on. A backfill also records, in the
+ * same transaction as a page's jobs, how far it got, so a bridge killed half-way resumes after the
+ * last durable page instead of starting over; when it ends, the object's watermark moves to where
+ * the backfill began, so the next incremental poll reads only what changed since.
  */
 export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
   const { connectionId, qad, store, clock } = options;
   const runId = new Date(clock()).toISOString();
   const result: PollResult = { runId, read: 0, queued: 0, byObject: {} };
-  const enqueue = async (stream: StreamName, object: string, record: QadRecord): Promise<void> => {
-    await store.jobs.enqueue({
+  const jobsFor = (stream: StreamName, object: string, records: readonly QadRecord[], run: string): EnqueueInput[] =>
+    records.map((record) => ({
       connectionId,
       stream,
       key: record.key,
       payload: record,
       payloadHash: qad.recordHash(record),
-      correlationId: `qad:${object}:${record.key}:${runId}`.slice(0, 80),
+      correlationId: `qad:${object}:${record.key}:${run}`.slice(0, 80),
       maxAttempts: options.maxAttempts,
       runAt: clock(),
-    });
-  };
+    }));
+
   for (const { object, stream } of POLL_ORDER) {
     if (options.isPaused(stream)) continue;
     const counts = { read: 0, queued: 0 };
     result.byObject[object] = counts;
     if (options.full) {
-      for await (const page of qad.readAll(object)) {
-        for (const record of page) await enqueue(stream, object, record);
-        counts.read += page.length;
-        counts.queued += page.length;
+      const saved = await store.checkpoints.get(connectionId, backfillCheckpointName(object));
+      const progress: BackfillProgress = saved ? (JSON.parse(saved) as BackfillProgress) : { runId, startedAt: new Date(clock()).toISOString(), position: null, read: 0, newest: null };
+      counts.read = progress.read;
+      counts.queued = progress.read;
+      for await (const page of qad.readAll(object, { resumeAfter: progress.position })) {
+        await options.room?.(stream);
+        progress.position = page.position;
+        progress.read += page.records.length;
+        for (const record of page.records) progress.newest = later(progress.newest, record.modifiedAt ?? null);
+        await store.transaction(async (repos) => {
+          await repos.jobs.enqueueMany(jobsFor(stream, object, page.records, progress.runId));
+          // the change detection's stored hashes follow what was read, so the next poll finds nothing new
+          await repos.hashes.putMany(connectionId, object, page.records.map((record) => ({ key: record.key, hash: qad.recordHash(record) })));
+          await repos.checkpoints.set(connectionId, backfillCheckpointName(object), JSON.stringify(progress));
+        });
+        counts.read += page.records.length;
+        counts.queued += page.records.length;
+        options.onPage?.();
         options.onProgress?.(object, counts.read);
       }
+      const margin = options.watermarkMarginMs ?? DEFAULT_WATERMARK_MARGIN_MS;
+      const startedBefore = new Date(Date.parse(progress.startedAt) - margin).toISOString();
+      // the older of "where the backfill began" and "the newest record it read": never past a change it may have missed
+      const watermark = progress.newest === null ? null : Date.parse(progress.newest) < Date.parse(startedBefore) ? progress.newest : startedBefore;
+      await store.transaction(async (repos) => {
+        if (watermark !== null) await repos.checkpoints.set(connectionId, cursorName(object), watermark);
+        await repos.checkpoints.clear(connectionId, backfillCheckpointName(object));
+      });
     } else {
       const cursor = await store.checkpoints.get(connectionId, cursorName(object));
       const poll = qad.poll(object, cursor);
       for await (const page of poll) {
-        for (const record of page) await enqueue(stream, object, record);
+        await options.room?.(stream);
+        await store.jobs.enqueueMany(jobsFor(stream, object, page, runId));
         counts.queued += page.length;
+        options.onPage?.();
         options.onProgress?.(object, counts.queued);
       }
       const finished = await poll.finish();

@@ -6,7 +6,7 @@
  * side reuses the QAD client's own types rather than restating them.
  */
 
-import type { QadListObject, QadObjectName, QadPoll, QadRecord, SalesOrderInput, SalesOrderLineInput } from '../clients/qad/index.js';
+import type { QadListObject, QadObjectName, QadPage, QadPoll, QadRecord, SalesOrderInput, SalesOrderLineInput } from '../clients/qad/index.js';
 
 export type UpsertOutcome =
   | { ok: true; id: string; created: boolean }
@@ -16,7 +16,7 @@ export type SObjectRecord = Record<string, unknown>;
 
 export interface SalesforcePort {
   query<T = SObjectRecord>(soql: string, options?: { critical?: boolean }): AsyncIterable<T>;
-  upsert(sobject: string, externalIdField: string, records: SObjectRecord[], options?: { allOrNone?: boolean; critical?: boolean }): Promise<UpsertOutcome[]>;
+  upsert(sobject: string, externalIdField: string, records: SObjectRecord[], options?: { allOrNone?: boolean; critical?: boolean; bulkAbove?: number }): Promise<UpsertOutcome[]>;
   update(sobject: string, id: string, fields: SObjectRecord): Promise<unknown>;
   /** a plain insert; never retried by the client, so callers check for an existing row first */
   create(sobject: string, fields: SObjectRecord): Promise<unknown>;
@@ -30,7 +30,7 @@ export interface SalesforcePort {
 }
 
 export type QadObject = QadObjectName;
-export type { QadListObject, QadRecord };
+export type { QadListObject, QadPage, QadRecord };
 
 /** the engine always prices a line from its Salesforce OrderItem, so here the price is required */
 export interface QadSalesOrderLine extends SalesOrderLineInput {
@@ -47,8 +47,8 @@ export type QadPollRun = QadPoll;
 export interface QadPort {
   /** the records of the object changed since the cursor (watermark) or since their last stored hash */
   poll(object: QadListObject, cursor: string | null): QadPollRun;
-  /** every record of the object, changed or not (backfill) */
-  readAll(object: QadListObject): AsyncIterable<QadRecord[]>;
+  /** every record of the object, changed or not (backfill), page by page, going on after `resumeAfter` (a page's position) */
+  readAll(object: QadListObject, options?: { resumeAfter?: string | null }): AsyncIterable<QadPage>;
   get(object: QadListObject, key: string): Promise<QadRecord | null>;
   /** writes only the given canonical fields of a customer or supplier */
   updateBusinessRelation(object: 'customer' | 'supplier', key: string, fields: Record<string, unknown>): Promise<unknown>;

@@ -19,7 +19,7 @@ export function qadClientPort(client: QadClient): QadPort & { close(): Promise<v
   return {
     client,
     poll: (object: QadListObject, cursor: string | null) => client.pollChanges(object, { cursor }),
-    readAll: (object: QadListObject) => client.read(object),
+    readAll: (object: QadListObject, options) => client.readPages(object, options),
     get: (object: QadListObject, key: string) => client.getRecord(object, key),
     updateBusinessRelation: (object, key, fields) => (object === 'customer' ? client.updateCustomer(key, fields) : client.updateSupplier(key, fields)),
     createSalesOrder: async (order: QadSalesOrderInput) => ({ orderNumber: (await client.createSalesOrder(order)).orderNumber }),

@@ -15,7 +15,7 @@ export interface StreamContext {
   salesforce: SalesforcePort;
   qad: QadPort;
   /** read access for link look-ups; streams never write through it */
-  links: Pick<SyncRepositories['links'], 'findByQadKey' | 'findBySalesforceId' | 'findAllBySalesforceId'>;
+  links: Pick<SyncRepositories['links'], 'findByQadKey' | 'findManyByQadKeys' | 'findBySalesforceId' | 'findAllBySalesforceId'>;
   mappings: MappingSet;
   logger: Logger;
   standardPricebookId(): Promise<string>;

@@ -21,11 +21,13 @@ export interface StreamWorkerOptions {
 }
 
 /**
- * Works the queue of one connection: every due job of every unpaused stream, stream after stream
- * in STREAM_ORDER (links before the work that needs them), batch after batch until a stream has
- * nothing due. Batches of a stream that writes to Salesforce run side by side, as many as the
- * connection's Salesforce concurrency allows: claims never hand one record to two batches (a
- * record has one pending job), so parallel batches cannot reorder changes to a record.
+ * Works the queue of one connection: every due job of every unpaused stream, batch after batch
+ * until a stream has nothing due. The two directions are worked side by side, so a change made in
+ * Salesforce (an Account edit, an activated Order) never queues behind a backfill of QAD records;
+ * within a direction streams go in STREAM_ORDER (links before the work that needs them). Batches of
+ * a stream that writes to Salesforce run side by side, as many as the connection's Salesforce
+ * concurrency allows: claims never hand one record to two batches (a record has one pending job),
+ * so parallel batches cannot reorder changes to a record.
  */
 export class StreamWorker {
   readonly #salesforceWrites: Semaphore;
@@ -36,17 +38,25 @@ export class StreamWorker {
 
   /** resolves to the number of jobs processed */
   async drainOnce(): Promise<number> {
-    let total = 0;
-    for (const name of STREAM_ORDER) {
-      if (this.o.isPaused(name)) continue;
-      total += await this.#drainStream(this.o.streams.get(name)!);
-    }
-    return total;
+    const directions = [STREAM_ORDER.filter((name) => name.startsWith('qad-')), STREAM_ORDER.filter((name) => name.startsWith('sf-'))];
+    const counts = await Promise.all(
+      directions.map(async (names) => {
+        let total = 0;
+        for (const name of names) {
+          if (this.o.isPaused(name)) continue;
+          total += await this.#drainStream(this.o.streams.get(name)!);
+        }
+        return total;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async #drainStream(stream: SyncStream): Promise<number> {
     const writesSalesforce = stream.direction === 'QAD to Salesforce';
-    const lanes = writesSalesforce ? this.#salesforceWrites.permits : 1;
+    // a Salesforce batch can be a whole Bulk API job; more than two in flight buys no speed
+    // (Salesforce works them in parallel anyway) and would hold that many batches in memory
+    const lanes = writesSalesforce ? Math.min(this.#salesforceWrites.permits, stream.batchSize > COLLECTIONS_BATCH ? 2 : this.#salesforceWrites.permits) : 1;
     let total = 0;
     let drained = false;
     const lane = async (): Promise<void> => {
@@ -71,3 +81,6 @@ export class StreamWorker {
     }
   }
 }
+
+/** one sObject Collections call */
+const COLLECTIONS_BATCH = 200;

@@ -100,7 +100,7 @@ async function pingConnection(connection: ConnectionConfig, index: number, sandb
     try {
       await client.connect();
       const port = qadClientPort(client);
-      for await (const page of port.readAll('customer')) {
+      for await (const { records: page } of port.readAll('customer')) {
         return `signed in; every entity path answers; customers readable (${page.length} on the first page)`;
       }
       return 'signed in; every entity path answers';

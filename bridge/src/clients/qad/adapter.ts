@@ -4,6 +4,15 @@ import type { QadRecord, SalesOrderInput } from './types.js';
 export interface ReadOptions {
   /** watermark: only records modified at or after (ge) / after (gt) this value, as the profile says */
   since?: string | null;
+  /** a page's `position` from an earlier read of the same query: the read goes on after it */
+  resumeAfter?: string | null;
+}
+
+/** one page of a read, and where a read interrupted after it goes on from */
+export interface QadPage {
+  records: QadRecord[];
+  /** opaque to callers: a page number (REST browses) or the last primary key (QXtend keyset pages) */
+  position: string;
 }
 
 export interface SalesOrderWrite {
@@ -19,7 +28,7 @@ export interface QadAdapter {
   verifyEntityPaths(): Promise<void>;
   hasObject(object: QadListObject): boolean;
   watermarkSupported(object: QadListObject): boolean;
-  readPages(object: QadListObject, options: ReadOptions): AsyncGenerator<QadRecord[]>;
+  readPages(object: QadListObject, options: ReadOptions): AsyncGenerator<QadPage>;
   getRecord(object: QadListObject, key: string): Promise<QadRecord | null>;
   updateParty(object: 'customer' | 'supplier', key: string, fields: Record<string, unknown>): Promise<QadRecord>;
   getSalesOrder(orderNumber: string): Promise<QadRecord | null>;

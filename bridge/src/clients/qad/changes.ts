@@ -26,7 +26,7 @@ export function createPoll(adapter: QadAdapter, hashStore: HashStore, object: Qa
   let finished = false;
 
   async function* iterate(): AsyncGenerator<QadRecord[]> {
-    for await (const page of adapter.readPages(object, { since })) {
+    for await (const { records: page } of adapter.readPages(object, { since })) {
       scanned += page.length;
       const hashes = page.map((record) => ({ record, hash: contentHash(record) }));
       const boundary = hashes.filter(({ record }) => mode === 'hash' || !since || !record.modifiedAt || !later(record.modifiedAt, since));

@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import type { QadAdapter } from './adapter.js';
+import type { QadAdapter, QadPage } from './adapter.js';
 import { QadAuth } from './auth.js';
 import { createPoll } from './changes.js';
 import { QadConfigError, QadValidationError } from './errors.js';
@@ -111,8 +111,18 @@ export class QadClient {
 
   /** Every record of an object, page by page. */
   read(object: QadListObject): AsyncIterable<QadRecord[]> {
+    const pages = this.readPages(object);
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const page of pages) yield page.records;
+      },
+    };
+  }
+
+  /** Every record of an object, page by page with each page's position, going on after `resumeAfter` when given. */
+  readPages(object: QadListObject, options: { resumeAfter?: string | null } = {}): AsyncIterable<QadPage> {
     this.#assertSupported(object);
-    return { [Symbol.asyncIterator]: () => this.#adapter.readPages(object, {}) };
+    return { [Symbol.asyncIterator]: () => this.#adapter.readPages(object, options) };
   }
 
   /** The records changed since `cursor` (watermark mode) or since the last stored hashes (hash mode). */

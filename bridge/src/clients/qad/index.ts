@@ -1,4 +1,5 @@
 export { QadClient, type QadClientConfig, type QadClientDeps } from './client.js';
+export type { QadPage } from './adapter.js';
 export * from './errors.js';
 export { InMemoryHashStore } from './hashStore.js';
 export { contentHash } from './mapping.js';

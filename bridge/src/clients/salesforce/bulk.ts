@@ -76,8 +76,11 @@ async function runJob(
     if (!(error instanceof SalesforceError) || error.errorCode !== 'INVALIDJOBSTATE') throw error;
   }
 
-  let waited = 0;
-  let polls = 0;
+  // a job is never done the instant it is closed: the first look waits one poll delay, so a job that
+  // finishes within it costs one status call instead of two
+  let polls = 1;
+  let waited = retryDelayMs(polls, BULK_POLL_POLICY, null, ctx.random);
+  await ctx.sleep(waited, options.signal);
   let info: JobInfo;
   for (;;) {
     info = await ctx.transport.json<JobInfo>({ ...common, method: 'GET', path: `${jobPath}/`, safety: 'idempotent' });
@@ -105,9 +108,14 @@ async function runJob(
     const response = await ctx.transport.call({ ...common, method: 'GET', path: `${jobPath}/${resource}/`, accept: 'text/csv', safety: 'idempotent' });
     return parseCsv(response.text);
   };
-  const successRows = await read('successfulResults');
-  const failedRows = await read('failedResults');
-  const unprocessedRows = await read('unprocessedrecords');
+  // a result file the job's counts say is empty is not fetched: unprocessed rows exist only for a
+  // Failed or Aborted job, and those end above
+  const processed = info.numberRecordsProcessed;
+  const failedCount = info.numberRecordsFailed;
+  const knownCounts = typeof processed === 'number' && typeof failedCount === 'number';
+  const successRows = !knownCounts || processed - failedCount > 0 ? await read('successfulResults') : [];
+  const failedRows = !knownCounts || failedCount > 0 ? await read('failedResults') : [];
+  const unprocessedRows: Array<Record<string, string>> = [];
   const strip = (row: Record<string, string>): Record<string, string> => {
     const copy: Record<string, string> = {};
     for (const [key, value] of Object.entries(row)) if (!key.startsWith('sf__')) copy[key] = value;

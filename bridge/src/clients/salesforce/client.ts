@@ -29,7 +29,8 @@ import type {
 const DEFAULTS = {
   callOptionsClient: 'ml-connector',
   apiReserve: 0,
-  bulkThreshold: 10_000,
+  // Salesforce recommends Bulk API 2.0 above 2,000 records: a job costs a handful of calls whatever its size
+  bulkThreshold: 2_000,
   requestTimeoutMs: 120_000,
   bulkPollTimeoutMs: 30 * 60_000,
   bulkMaxUploadBytes: 100 * 1024 * 1024,
@@ -217,7 +218,7 @@ export class SalesforceClient {
    * rows go through sObject Collections (200 a call, one API request each); beyond it, Bulk API 2.0.
    */
   async upsert(sobject: string, externalIdField: string, records: SObjectRecord[], options: WriteOptions = {}): Promise<UpsertOutcome[]> {
-    if (records.length > this.#bulkThreshold) {
+    if (records.length > (options.bulkAbove ?? this.#bulkThreshold)) {
       const result = await this.bulkIngest(sobject, 'upsert', records, {
         externalIdFieldName: externalIdField,
         ...(options.critical ? { critical: true } : {}),

@@ -54,6 +54,8 @@ export interface WriteOptions {
   /** passes the API reserve (audit mirror, status heartbeat) */
   critical?: boolean;
   signal?: AbortSignal;
+  /** upserts of more records than this go through Bulk API 2.0 (default: the client's bulkThreshold) */
+  bulkAbove?: number;
 }
 
 export interface QueryOptions {

@@ -246,16 +246,18 @@ export function auditRepository(ctx: RepositoryContext): AuditRepository {
 
     async markMirrored(eventIds, at) {
       const stamp = isoAt(at ?? ctx.now());
-      let updated = 0;
-      for (const part of chunk([...eventIds], 400)) {
-        const result = await db
-          .updateTable('audit_events')
-          .set({ mirrored_at: stamp, mirror_attempts: 0, mirror_error: null, mirror_failed_at: null })
-          .where('event_id', 'in', part)
-          .executeTakeFirst();
-        updated += Number(result.numUpdatedRows);
-      }
-      return updated;
+      return inTransaction(db, async (trx) => {
+        let updated = 0;
+        for (const part of chunk([...eventIds], 400)) {
+          const result = await trx
+            .updateTable('audit_events')
+            .set({ mirrored_at: stamp, mirror_attempts: 0, mirror_error: null, mirror_failed_at: null })
+            .where('event_id', 'in', part)
+            .executeTakeFirst();
+          updated += Number(result.numUpdatedRows);
+        }
+        return updated;
+      });
     },
 
     async recordMirrorRefusal(eventId, error, maxAttempts, at) {

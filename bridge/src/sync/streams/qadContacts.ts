@@ -4,10 +4,13 @@ import { waitKey, type JobOutcome, type StreamContext, type SyncStream } from '.
 import { qadToSalesforceStream } from './qadStream.js';
 import { upsertPrepared, type PreparedUpsert } from './upsertBatch.js';
 
-/** an Account is linked under the role its QAD record came from; either will do as a parent */
-async function accountIdFor(ctx: StreamContext, qadKey: string): Promise<string | null> {
-  const link = (await ctx.links.findByQadKey(ctx.connectionId, 'customer', qadKey)) ?? (await ctx.links.findByQadKey(ctx.connectionId, 'supplier', qadKey));
-  return link?.salesforceId ?? null;
+/** an Account is linked under the role its QAD record came from; either will do as a parent (one query per role for a batch) */
+async function accountIdsFor(ctx: StreamContext, qadKeys: readonly string[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const role of ['supplier', 'customer']) {
+    for (const [key, link] of await ctx.links.findManyByQadKeys(ctx.connectionId, role, qadKeys)) if (link.salesforceId) ids.set(key, link.salesforceId);
+  }
+  return ids;
 }
 
 /**
@@ -22,17 +25,12 @@ export const qadContactsStream: SyncStream = qadToSalesforceStream({
   async run(jobs, ctx) {
     const mapping = ctx.mappings.contact;
     const prepared: Array<PreparedUpsert | JobOutcome> = [];
-    for (const job of jobs) {
-      const record = job.payload as QadRecord;
-      const input = { object: 'contact', key: job.key, fields: record.fields };
-      // first pass learns which links the mapping needs; the store is asynchronous, the mapping is not
-      const wanted = mapQadToSalesforce(mapping, input, () => null).missingLinks;
-      const resolved = new Map<string, string>();
-      for (const link of wanted) {
-        const id = link.object === 'Account' ? await accountIdFor(ctx, link.qadKey) : null;
-        if (id) resolved.set(`${link.object}:${link.qadKey}`, id);
-      }
-      const write = mapQadToSalesforce(mapping, input, (object, qadKey) => resolved.get(`${object}:${qadKey}`) ?? null);
+    const inputs = jobs.map((job) => ({ object: 'contact', key: job.key, fields: (job.payload as QadRecord).fields }));
+    // a first pass learns which links the mapping needs; the store is asynchronous, the mapping is not
+    const wanted = inputs.flatMap((input) => mapQadToSalesforce(mapping, input, () => null).missingLinks);
+    const accounts = await accountIdsFor(ctx, [...new Set(wanted.filter((link) => link.object === 'Account').map((link) => link.qadKey))]);
+    for (const [index, job] of jobs.entries()) {
+      const write = mapQadToSalesforce(mapping, inputs[index]!, (object, qadKey) => (object === 'Account' ? accounts.get(qadKey) ?? null : null));
       const missing = write.missingLinks[0];
       if (missing) {
         prepared.push({

@@ -13,15 +13,19 @@ export interface QadStreamSpec {
 
 /**
  * What every QAD → Salesforce stream shares: one job per QAD key (which is also the source id the
- * audit shows), upserted 200 at a time (one collections call), re-read from QAD on replay.
+ * audit shows), re-read from QAD on replay, and batches of up to QAD_TO_SALESFORCE_BATCH records:
+ * the Salesforce client sends a batch above its bulk threshold as one Bulk API 2.0 job (a handful
+ * of calls for thousands of records) and a smaller one as collections calls of 200.
  */
+export const QAD_TO_SALESFORCE_BATCH = 10_000;
+
 export function qadToSalesforceStream(spec: QadStreamSpec): SyncStream {
   return {
     name: spec.name,
     direction: 'QAD to Salesforce',
     auditObject: spec.auditObject,
     defaultOperation: 'Upsert',
-    batchSize: 200,
+    batchSize: QAD_TO_SALESFORCE_BATCH,
     sourceIdOf: (job) => job.key,
     reread: (job, ctx) => ctx.qad.get(spec.qadObject, job.key),
     run: spec.run,

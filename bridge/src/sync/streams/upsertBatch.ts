@@ -1,7 +1,7 @@
 import { contentHash } from '../hash.js';
 import type { SObjectRecord } from '../ports.js';
 import { failedFrom, failedFromRecordErrors, type JobOutcome, type LinkUpdate, type StreamContext } from '../stream.js';
-import type { JobRecord } from '../../store/index.js';
+import type { JobRecord, RecordLink } from '../../store/index.js';
 
 export interface PreparedUpsert {
   job: JobRecord;
@@ -25,10 +25,16 @@ export async function upsertPrepared(
 ): Promise<{ outcomes: JobOutcome[]; written: Array<{ item: PreparedUpsert; id: string; created: boolean }> }> {
   const outcomes: Array<JobOutcome | null> = prepared.map((p) => ('kind' in p ? p : null));
   const toWrite: Array<{ index: number; item: PreparedUpsert; hash: string }> = [];
+  // one look-up per link object for the whole batch, never one per record
+  const linksByObject = new Map<string, Map<string, RecordLink>>();
+  const items = prepared.filter((p): p is PreparedUpsert => !('kind' in p));
+  for (const object of new Set(items.map((p) => p.linkObject))) {
+    linksByObject.set(object, await ctx.links.findManyByQadKeys(ctx.connectionId, object, items.filter((p) => p.linkObject === object).map((p) => p.qadKey)));
+  }
   for (const [index, p] of prepared.entries()) {
     if ('kind' in p) continue;
     const hash = contentHash(p.record);
-    const link = await ctx.links.findByQadKey(ctx.connectionId, p.linkObject, p.qadKey);
+    const link = linksByObject.get(p.linkObject)?.get(p.qadKey);
     if (link?.salesforceId && link.lastHash === hash) {
       outcomes[index] = { kind: 'skipped', reason: 'content unchanged since the last write', operation: 'Upsert', sourceId: p.qadKey, targetId: link.salesforceId, salesforceRecordId: link.salesforceId };
       continue;

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../logger.js';
-import type { QadAdapter, ReadOptions, SalesOrderWrite } from '../adapter.js';
+import type { QadAdapter, QadPage, ReadOptions, SalesOrderWrite } from '../adapter.js';
 import { QadConfigError, QadEntityPathMissingError, QadProtocolError, QadSoapFaultError, QadValidationError } from '../errors.js';
 import { splitKey, toCanonicalFields, toRecord, toTenantFields, toWireDate } from '../mapping.js';
 import type { QadListObject, QxtendObjectProfile, QxtendProfile, QxtendQueryProfile } from '../profile.js';
@@ -91,18 +91,19 @@ export class QxtendAdapter implements QadAdapter {
     return toRecord(object, toCanonicalFields(spec.fields, row), this.workspace, this.profile.singleDomain);
   }
 
-  async *readPages(object: QadListObject, options: ReadOptions): AsyncGenerator<QadRecord[]> {
+  async *readPages(object: QadListObject, options: ReadOptions): AsyncGenerator<QadPage> {
     const spec = this.#object(object);
     const q = spec.query;
     const keyField = fieldOfColumn(q.keyColumn);
     const since = options.since && q.modifiedDateColumn ? [`${q.modifiedDateColumn} >= ${ablString(options.since.slice(0, 10))}`] : [];
-    let last: string | null = null;
+    // keyset pages are stable under inserts and deletes, so a resumed read goes on right after the last key
+    let last: string | null = options.resumeAfter ?? null;
     for (;;) {
       const clauses = [...since, ...(last === null ? [] : [`${q.keyColumn} > ${ablString(last)}`])];
       const rows = await this.#query(q, this.#filter(q, clauses), q.maxRows);
-      if (rows.length > 0) yield rows.map((row) => this.#toRecord(object, spec, row));
+      const next = String(rows[rows.length - 1]?.[keyField] ?? '');
+      if (rows.length > 0) yield { records: rows.map((row) => this.#toRecord(object, spec, row)), position: next };
       if (rows.length < q.maxRows) return;
-      const next = String(rows[rows.length - 1]![keyField] ?? '');
       if (next === '' || next === last) throw new QadProtocolError(`QXtend ${q.profile} rows carry no ${keyField}; keyset paging needs it. Fix: set query.keyColumn to the primary key column`);
       last = next;
     }
