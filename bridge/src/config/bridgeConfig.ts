@@ -49,7 +49,7 @@ export const connectionSchema = z.strictObject({
     clientSecret: secretRef,
     apiVersion: z.string().regex(/^\d{2,3}\.0$/, { error: 'must look like "66.0". Fix: set the REST API version the org runs, e.g. "66.0"' }).default('66.0'),
     apiReserve: z.int().min(0).default(1000),
-    bulkThreshold: z.int().min(1).default(10_000),
+    bulkThreshold: z.int().min(1).default(2_000),
     /** change events and replay requests; without an endpoint the bridge polls (catch-up queries) instead */
     pubsub: z
       .strictObject({

@@ -86,6 +86,8 @@ export class ConnectionRuntime {
   readonly #pollSignal = new Signal();
   /** wakes pollers waiting for room in a stream's queue (jobs were processed, stop) */
   readonly #roomSignal = new Signal();
+  /** QAD → Salesforce streams whose records the running poll is still reading */
+  readonly #reading = new Set<StreamName>();
   #lastPollAt = 0;
   #lastMirrorAt = 0;
   #lastHeartbeatAt = 0;
@@ -159,6 +161,7 @@ export class ConnectionRuntime {
       onRan: (stream) => this.#health.ran(stream),
       onError: (stream, error) => this.#recordError(stream, error),
       salesforceWrites: this.#o.salesforceConcurrency,
+      readyToClaim: async (stream) => !this.#reading.has(stream.name) || this.#o.store.jobs.hasQueued(this.connectionId, stream.name, Math.min(stream.batchSize, this.#o.maxQueuedPerStream)),
     });
     this.#lease = new ConnectionLease({
       store,
@@ -257,6 +260,11 @@ export class ConnectionRuntime {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       room: (stream) => this.#room(stream),
       onPage: () => this.kick(),
+      onStream: (stream, reading) => {
+        if (reading) this.#reading.add(stream);
+        else this.#reading.delete(stream);
+        this.kick();
+      },
     });
     this.#lastPollAt = this.#o.clock();
     this.#lastQadPoll = result.runId;

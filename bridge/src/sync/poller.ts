@@ -35,6 +35,8 @@ export interface PollOptions {
   room?: (stream: StreamName) => Promise<void>;
   /** a page's jobs are durable (the workers can take them now) */
   onPage?: () => void;
+  /** the poll of a stream's object begins and ends (its records are all queued) */
+  onStream?: (stream: StreamName, reading: boolean) => void;
   /**
    * How far before the backfill's start its records count as seen by the next watermark poll: the
    * QAD tenant's clock may run behind the bridge's, and a record changed while the backfill read
@@ -100,6 +102,19 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
     if (options.isPaused(stream)) continue;
     const counts = { read: 0, queued: 0 };
     result.byObject[object] = counts;
+    options.onStream?.(stream, true);
+    try {
+      await pollObject(object, stream, counts);
+    } finally {
+      options.onStream?.(stream, false);
+    }
+    result.read += counts.read;
+    result.queued += counts.queued;
+  }
+  await store.checkpoints.set(connectionId, 'qad-last-poll', runId);
+  return result;
+
+  async function pollObject(object: QadListObject, stream: StreamName, counts: { read: number; queued: number }): Promise<void> {
     if (options.full) {
       const saved = await store.checkpoints.get(connectionId, backfillCheckpointName(object));
       const progress: BackfillProgress = saved ? (JSON.parse(saved) as BackfillProgress) : { runId, startedAt: new Date(clock()).toISOString(), position: null, read: 0, newest: null };
@@ -143,9 +158,5 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
       counts.read = finished.scanned;
       if (finished.cursor && finished.cursor !== cursor) await store.checkpoints.set(connectionId, cursorName(object), finished.cursor);
     }
-    result.read += counts.read;
-    result.queued += counts.queued;
   }
-  await store.checkpoints.set(connectionId, 'qad-last-poll', runId);
-  return result;
 }

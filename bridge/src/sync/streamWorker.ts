@@ -14,6 +14,12 @@ export interface StreamWorkerOptions {
   onRan: (stream: StreamName) => void;
   onError: (stream: StreamName, error: unknown) => void;
   /**
+   * Whether a batch of the stream should be claimed now (default: always). While QAD is still
+   * being read for a stream, the runtime holds its batches back until a full one is queued, so a
+   * run of a few thousand changes goes to Salesforce as one batch rather than page by page.
+   */
+  readyToClaim?: (stream: SyncStream) => Promise<boolean>;
+  /**
    * batches writing to Salesforce in flight at once for this connection (its config's
    * `concurrency.salesforce`); each is one collections call of up to 200 records
    */
@@ -61,6 +67,7 @@ export class StreamWorker {
     let drained = false;
     const lane = async (): Promise<void> => {
       while (!drained) {
+        if (this.o.readyToClaim && !(await this.o.readyToClaim(stream))) return;
         const n = writesSalesforce ? await this.#salesforceWrites.run(() => this.#runBatch(stream)) : await this.#runBatch(stream);
         total += n;
         if (n < stream.batchSize) drained = true;
