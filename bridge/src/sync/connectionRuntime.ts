@@ -8,7 +8,7 @@ import { createChangeIntake } from './changeIntake.js';
 import { sendHeartbeat } from './heartbeat.js';
 import { JobRunner } from './jobRunner.js';
 import type { MappingSet } from './mapping.js';
-import { pollQadOnce, type PollResult } from './poller.js';
+import { finishBackfill, pollQadOnce, type PollResult } from './poller.js';
 import type { EventConsumer, EventConsumerFactory, QadPort, ReplayCheckpointStore, SalesforcePort } from './ports.js';
 import { storeReplayCheckpoints } from './replayCheckpoints.js';
 import { Signal } from '../lib/signal.js';
@@ -368,8 +368,10 @@ export class ConnectionRuntime {
         if (n === 0) break;
       }
       if (!this.isPaused('audit-mirror')) await this.mirrorNow();
+      const pending = await this.#pendingJobs();
+      if (options.full && pending === 0) await finishBackfill(this.#o.store, this.connectionId);
       await this.heartbeatNow();
-      return { poll: pollResult, processed, pending: await this.#pendingJobs() };
+      return { poll: pollResult, processed, pending };
     });
   }
 

@@ -61,6 +61,8 @@ interface BackfillProgress {
   read: number;
   /** the latest modified date read so far (QAD's clock) */
   newest: string | null;
+  /** every record was read and queued; a restarted backfill only finishes the work */
+  readComplete?: boolean;
 }
 
 const DEFAULT_WATERMARK_MARGIN_MS = 10 * 60_000;
@@ -120,6 +122,7 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
       const progress: BackfillProgress = saved ? (JSON.parse(saved) as BackfillProgress) : { runId, startedAt: new Date(clock()).toISOString(), position: null, read: 0, newest: null };
       counts.read = progress.read;
       counts.queued = progress.read;
+      if (progress.readComplete) return;
       for await (const page of qad.readAll(object, { resumeAfter: progress.position })) {
         await options.room?.(stream);
         progress.position = page.position;
@@ -140,9 +143,11 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
       const startedBefore = new Date(Date.parse(progress.startedAt) - margin).toISOString();
       // the older of "where the backfill began" and "the newest record it read": never past a change it may have missed
       const watermark = progress.newest === null ? null : Date.parse(progress.newest) < Date.parse(startedBefore) ? progress.newest : startedBefore;
+      // the progress stays (marked read) until the whole backfill has finished its work, so a
+      // backfill killed after reading and started again goes on with the work instead of re-reading
       await store.transaction(async (repos) => {
         if (watermark !== null) await repos.checkpoints.set(connectionId, cursorName(object), watermark);
-        await repos.checkpoints.clear(connectionId, backfillCheckpointName(object));
+        await repos.checkpoints.set(connectionId, backfillCheckpointName(object), JSON.stringify({ ...progress, readComplete: true }));
       });
     } else {
       const cursor = await store.checkpoints.get(connectionId, cursorName(object));
@@ -159,4 +164,11 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
       if (finished.cursor && finished.cursor !== cursor) await store.checkpoints.set(connectionId, cursorName(object), finished.cursor);
     }
   }
+}
+
+/** a backfill's work is done: its progress records go, and the next backfill reads QAD anew */
+export async function finishBackfill(store: SyncRepositories, connectionId: string): Promise<void> {
+  await store.transaction(async (repos) => {
+    for (const { object } of POLL_ORDER) await repos.checkpoints.clear(connectionId, backfillCheckpointName(object));
+  });
 }
