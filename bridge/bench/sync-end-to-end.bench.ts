@@ -6,9 +6,12 @@
  *     from the sandboxes' own counters, heap and RSS peak;
  *  2. Orders activated in Salesforce one at a time, each reaching QAD as a sales order and getting
  *     its QAD number written back: latency p50/p95/p99 from activation to the order in QAD and to
- *     the number on the Salesforce Order, and calls per order.
+ *     the number on the Salesforce Order, and calls per order;
+ *  3. Accounts edited in Salesforce one at a time: latency from the edit to the QAD customer.
+ * Phases 2 and 3 run with BENCH_E2E_QAD_LATENCY_MS (default 20) added to every QAD call.
  * Sizes: BENCH_E2E_SCALE (percent of the demo's data, default 100), BENCH_E2E_ORDERS (default 50),
- * BENCH_E2E_ORDER_GAP_MS (pause between two activations, default 100).
+ * BENCH_E2E_LINES (lines per order, default 3), BENCH_E2E_ACCOUNT_EDITS (default 50),
+ * BENCH_E2E_ORDER_GAP_MS (pause between two activations or edits, default 100).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +34,10 @@ import { perSecond, ratio, summarizeLatency } from './lib/stats.js';
 const scalePercent = readSize({ flag: 'scale', env: 'BENCH_E2E_SCALE', fallback: 100 });
 const orderCount = readSize({ flag: 'orders', env: 'BENCH_E2E_ORDERS', fallback: 50 });
 const orderGapMs = readSize({ flag: 'order-gap-ms', env: 'BENCH_E2E_ORDER_GAP_MS', fallback: 100, min: 0 });
+const linesPerOrder = readSize({ flag: 'lines', env: 'BENCH_E2E_LINES', fallback: 3 });
+const accountEdits = readSize({ flag: 'account-edits', env: 'BENCH_E2E_ACCOUNT_EDITS', fallback: 50, min: 0 });
+// the latency phases run with every QAD call this much slower, as a tenant across a network would be
+const qadLatencyMs = readSize({ flag: 'qad-latency-ms', env: 'BENCH_E2E_QAD_LATENCY_MS', fallback: 20, min: 0 });
 const PHASE_TIMEOUT_MS = 120_000;
 const WATCH_INTERVAL_MS = 10;
 
@@ -44,7 +51,7 @@ function scaled(size: DemoSize, percent: number): DemoSize {
     items: part(size.items, 2),
     contacts: part(size.contacts, 1),
     orders: orderCount,
-    linesPerOrder: size.linesPerOrder,
+    linesPerOrder,
     accountEdits: 0,
   };
 }
@@ -114,6 +121,7 @@ runBenchmark('sync-end-to-end', async () => {
 
     // ---- 2. activated orders -> QAD
     await until('change events to be live', () => runtime.cdcLive());
+    world.qad.control.setLatency(qadLatencyMs);
     const control = world.org.control;
     const accounts = control.query<{ Id: string }>('SELECT Id FROM Account WHERE QAD_Is_Customer__c = true ORDER BY QAD_Id__c');
     const entries = control.query<{ Id: string; UnitPrice: number }>(`SELECT Id, UnitPrice FROM PricebookEntry WHERE Pricebook2Id = '${world.org.standardPricebookId}' ORDER BY Id`);
@@ -161,6 +169,25 @@ runBenchmark('sync-end-to-end', async () => {
       clearInterval(watch);
     }
     const ordersMs = performance.now() - ordersStarted;
+
+    // ---- 3. Account edits in Salesforce -> QAD
+    progress(`editing ${accountEdits} Accounts in Salesforce, ${orderGapMs} ms apart`);
+    const editable = control.query<{ Id: string; QAD_Id__c: string }>('SELECT Id, QAD_Id__c FROM Account WHERE QAD_Is_Customer__c = true AND QAD_Is_Supplier__c = false ORDER BY QAD_Id__c').slice(0, accountEdits);
+    const edits = editable.map((a, i) => ({ ...a, name: `Edited in Salesforce ${i}`, editedAt: 0, inQadMs: -1 }));
+    const editWatch = setInterval(() => {
+      const now = performance.now();
+      for (const edit of edits) if (edit.editedAt > 0 && edit.inQadMs < 0 && world.qad.state.customers.get(edit.QAD_Id__c)?.name === edit.name) edit.inQadMs = now - edit.editedAt;
+    }, WATCH_INTERVAL_MS);
+    try {
+      for (const edit of edits) {
+        control.update('Account', [{ Id: edit.Id, Name: edit.name }]);
+        edit.editedAt = performance.now();
+        if (orderGapMs > 0) await new Promise((resolve) => setTimeout(resolve, orderGapMs));
+      }
+      await until('every Account edit in QAD', () => edits.every((e) => e.inQadMs >= 0));
+    } finally {
+      clearInterval(editWatch);
+    }
     await runtime.mirrorNow();
     const ordersSf = countersDelta(ordersSfBefore, orgCounters(world));
     const ordersQad = countersDelta(ordersQadBefore, qadCallCounters(world.qad));
@@ -204,6 +231,12 @@ runBenchmark('sync-end-to-end', async () => {
         salesforceCallsByKind: ordersSf,
         qadCallsByKind: ordersQad,
         watchIntervalMs: WATCH_INTERVAL_MS,
+        qadLatencyMs,
+      },
+      accountEdits: {
+        edits: edits.length,
+        editedToQadMs: summarizeLatency(edits.map((e) => e.inQadMs)),
+        qadLatencyMs,
       },
       memory: memory.stop(),
     };

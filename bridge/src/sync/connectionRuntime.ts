@@ -18,7 +18,7 @@ import type { StreamContext, SyncStream } from './stream.js';
 import type { SyncRepositories } from '../store/index.js';
 import { ConnectionLease } from './connectionLease.js';
 import { RuntimeHealth } from './runtimeHealth.js';
-import { STREAM_ORDER, StreamWorker } from './streamWorker.js';
+import { STREAM_ORDER, StreamWorker, type Direction } from './streamWorker.js';
 import { connectionStreams, standardPricebookReader } from './streams/index.js';
 
 export interface ConnectionRuntimeOptions {
@@ -131,7 +131,7 @@ export class ConnectionRuntime {
     this.connectionId = options.connectionId;
     for (const stream of options.initiallyPaused ?? []) this.#paused.add(stream);
     this.#mirroredStatuses = new Set(options.mirroredStatuses ?? ALL_AUDIT_STATUSES);
-    this.streams = connectionStreams(this.#o.concurrency);
+    this.streams = connectionStreams();
     this.#health = new RuntimeHealth({ clock: this.#o.clock, heartbeatIntervalMs: this.#o.heartbeatIntervalMs, logger: this.#o.logger });
     const store = this.#o.store;
     this.#context = {
@@ -161,6 +161,7 @@ export class ConnectionRuntime {
       onRan: (stream) => this.#health.ran(stream),
       onError: (stream, error) => this.#recordError(stream, error),
       salesforceWrites: this.#o.salesforceConcurrency,
+      qadWrites: this.#o.concurrency,
       readyToClaim: async (stream) => !this.#reading.has(stream.name) || this.#o.store.jobs.hasQueued(this.connectionId, stream.name, Math.min(stream.batchSize, this.#o.maxQueuedPerStream)),
     });
     this.#lease = new ConnectionLease({
@@ -451,15 +452,31 @@ export class ConnectionRuntime {
    * jobs, the mirror or the heartbeat, and a long mirror backlog does not hold up the jobs.
    */
   async #run(): Promise<void> {
-    await Promise.all([this.#jobLoop(), this.#pollLoop(), this.#mirrorLoop(), this.#heartbeatLoop()]);
+    await Promise.all([this.#leaseLoop(), this.#jobLoop('QAD to Salesforce'), this.#jobLoop('Salesforce to QAD'), this.#pollLoop(), this.#mirrorLoop(), this.#heartbeatLoop()]);
   }
 
-  async #jobLoop(): Promise<void> {
+  async #leaseLoop(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        if (this.#lease.renewalDue() && (await this.#lease.tryHold()).gained) await this.#becomeLeader();
+      } catch (error) {
+        this.#recordError('engine', error);
+      }
+      if (!this.#stopping) await this.#pollSignal.wait(Math.min(1_000, Math.max(this.#o.idleMs, this.#o.leaseMs / 10)));
+    }
+  }
+
+  /**
+   * One loop per direction: a change made in Salesforce (an Account edit, an activated Order) is
+   * taken as soon as it is queued, even while the other loop is in the middle of a Bulk job of ten
+   * thousand QAD records.
+   */
+  async #jobLoop(direction: Direction): Promise<void> {
     while (!this.#stopping) {
       let processed = 0;
       try {
-        if (this.#lease.renewalDue() && (await this.#lease.tryHold()).gained) await this.#becomeLeader();
-        processed = await this.drainOnce();
+        processed = await this.#worker.drain(direction);
+        if (processed > 0) this.#roomSignal.notify();
       } catch (error) {
         this.#recordError('engine', error);
       }

@@ -24,7 +24,15 @@ export interface StreamWorkerOptions {
    * `concurrency.salesforce`); each is one collections call of up to 200 records
    */
   salesforceWrites: number;
+  /**
+   * batches writing to QAD in flight at once for this connection (its config's `concurrency.qad`):
+   * each lane claims its next batch as soon as its last one is done, so an order that arrives
+   * while another is being written starts at once instead of waiting for a whole batch
+   */
+  qadWrites?: number;
 }
+
+export type Direction = 'QAD to Salesforce' | 'Salesforce to QAD';
 
 /**
  * Works the queue of one connection: every due job of every unpaused stream, batch after batch
@@ -42,27 +50,29 @@ export class StreamWorker {
     this.#salesforceWrites = new Semaphore(Math.max(1, o.salesforceWrites));
   }
 
-  /** resolves to the number of jobs processed */
+  /** both directions side by side; resolves to the number of jobs processed */
   async drainOnce(): Promise<number> {
-    const directions = [STREAM_ORDER.filter((name) => name.startsWith('qad-')), STREAM_ORDER.filter((name) => name.startsWith('sf-'))];
-    const counts = await Promise.all(
-      directions.map(async (names) => {
-        let total = 0;
-        for (const name of names) {
-          if (this.o.isPaused(name)) continue;
-          total += await this.#drainStream(this.o.streams.get(name)!);
-        }
-        return total;
-      }),
-    );
-    return counts.reduce((a, b) => a + b, 0);
+    const counts = await Promise.all([this.drain('QAD to Salesforce'), this.drain('Salesforce to QAD')]);
+    return counts[0] + counts[1];
+  }
+
+  /** every due job of one direction's unpaused streams, in STREAM_ORDER; resolves to the number processed */
+  async drain(direction: Direction): Promise<number> {
+    let total = 0;
+    for (const name of STREAM_ORDER) {
+      const stream = this.o.streams.get(name);
+      if (!stream || stream.direction !== direction || this.o.isPaused(name)) continue;
+      total += await this.#drainStream(stream);
+    }
+    return total;
   }
 
   async #drainStream(stream: SyncStream): Promise<number> {
     const writesSalesforce = stream.direction === 'QAD to Salesforce';
-    // a Salesforce batch can be a whole Bulk API job; more than two in flight buys no speed
-    // (Salesforce works them in parallel anyway) and would hold that many batches in memory
-    const lanes = writesSalesforce ? Math.min(this.#salesforceWrites.permits, stream.batchSize > COLLECTIONS_BATCH ? 2 : this.#salesforceWrites.permits) : 1;
+    // A batch larger than one collections call is worked alone: it is a Bulk API job of up to ten
+    // thousand records that Salesforce processes in parallel on its side, so a second one in flight
+    // buys little and would hold another batch in memory.
+    const lanes = writesSalesforce ? (stream.batchSize <= COLLECTIONS_BATCH ? this.#salesforceWrites.permits : 1) : Math.max(1, this.o.qadWrites ?? 1);
     let total = 0;
     let drained = false;
     const lane = async (): Promise<void> => {

@@ -6,9 +6,13 @@ import { qadItemsStream } from './qadItems.js';
 import { sfAccountsStream } from './sfAccounts.js';
 import { sfOrdersStream } from './sfOrders.js';
 
-/** a connection's streams by name; `qadWrites` bounds the order stream's batch (QAD writes in flight) */
-export function connectionStreams(qadWrites: number): ReadonlyMap<string, SyncStream> {
-  const orders = { ...sfOrdersStream, batchSize: qadWrites };
+/**
+ * A connection's streams by name. An order is a batch of its own: the stream worker runs as many
+ * order lanes as the connection has QAD writes in flight, so each order starts as soon as a lane is
+ * free rather than when the slowest order of a batch is done.
+ */
+export function connectionStreams(): ReadonlyMap<string, SyncStream> {
+  const orders = { ...sfOrdersStream, batchSize: 1 };
   const list: SyncStream[] = [qadBusinessRelationStream('customer'), qadBusinessRelationStream('supplier'), qadItemsStream, qadContactsStream, sfAccountsStream, orders];
   return new Map(list.map((s) => [s.name, s]));
 }
