@@ -134,6 +134,7 @@ async function runSize(size: number): Promise<Record<string, unknown>> {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       LOG_LEVEL: process.env.BENCH_CHILD_LOG_LEVEL ?? 'warn',
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
     };
 
     const expectedKeys = new Set<string>([...seed.customers.map((c) => `${c.sharedSet}|${c.code}`), ...seed.suppliers.map((s) => `${s.sharedSet}|${s.code}`)]);

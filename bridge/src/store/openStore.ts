@@ -7,6 +7,7 @@ import { StoreError } from '../errors.js';
 import type { RandomSource, RetryPolicyOptions } from '../lib/retryPolicy.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { InCodeMigrationProvider } from './migrations/index.js';
+import { cachingDatabase } from './statementCache.js';
 import { SchemaScopedPostgresDialect } from './scopedIntrospector.js';
 import { auditRepository, type AuditRepository } from './repositories/audit.js';
 import { checkpointsRepository, type CheckpointsRepository } from './repositories/checkpoints.js';
@@ -133,7 +134,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     if (file !== ':memory:') database.pragma('journal_mode = WAL');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
-    db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }), ...traceOption(options) });
+    db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: cachingDatabase(database) }), ...traceOption(options) });
   }
 
   const retry: RetryPolicyOptions = { ...DEFAULT_JOB_RETRY, ...options.jobRetry };
