@@ -3,6 +3,7 @@
 import { createContext } from './context.mjs';
 import { checkXmlWellFormed } from './checks/xmlWellFormed.mjs';
 import { checkMetadataConverts } from './checks/metadataConvert.mjs';
+import { checkElementSchema } from './checks/elementSchema.mjs';
 import { checkApexParses } from './checks/apexParse.mjs';
 import { checkApexTypes } from './checks/apexTypes.mjs';
 import { checkPmd } from './checks/pmd.mjs';
@@ -15,6 +16,7 @@ import { problem, result } from './report.mjs';
 export const CHECKS = [
     { id: 'xml', run: (context) => checkXmlWellFormed(context.project) },
     { id: 'convert', run: (context) => checkMetadataConverts(context.project) },
+    { id: 'element-schema', run: (context) => checkElementSchema(context.project) },
     { id: 'apex-parse', run: checkApexParses },
     { id: 'apex-types', run: checkApexTypes },
     { id: 'pmd', run: checkPmd },

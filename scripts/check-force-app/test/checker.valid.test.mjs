@@ -12,7 +12,8 @@ test('a small valid project passes every check and the CLI exits 0', async () =>
     try {
         const run = spawnSync(process.execPath, [CLI, root], { encoding: 'utf8' });
         assert.equal(run.status, 0, run.stdout + run.stderr);
-        assert.match(run.stdout, /9\/9 checks passed, 0 problems/);
+        assert.match(run.stdout, /10\/10 checks passed, 0 problems/);
+        assert.match(run.stdout, /ok   3\. every metadata element is valid for Metadata API 66\.0 \(names, nesting, order, value types\): 6 metadata files, 44 elements checked against \d+ complex and \d+ simple types/);
         assert.match(run.stdout, /1 classes, 0 triggers parsed/);
         assert.match(run.stdout, /1 Apex method imports \(1 call sites\), 2 schema imports, 1 label imports/);
         assert.doesNotMatch(run.stdout, /FAIL/);

@@ -18,11 +18,11 @@ export const VALID_FILES = {
 <CustomObject xmlns="${META}">
     <deploymentStatus>Deployed</deploymentStatus>
     <label>Thing</label>
-    <pluralLabel>Things</pluralLabel>
     <nameField>
         <label>Thing Name</label>
         <type>Text</type>
     </nameField>
+    <pluralLabel>Things</pluralLabel>
     <sharingModel>ReadWrite</sharingModel>
 </CustomObject>
 `,
@@ -97,8 +97,6 @@ export default class ThingList extends LightningElement {
 `,
     [`${APP}/permissionsets/QAD_Sync_Admin.permissionset-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>
 <PermissionSet xmlns="${META}">
-    <label>QAD Sync Admin</label>
-    <hasActivationRequired>false</hasActivationRequired>
     <classAccesses>
         <apexClass>ThingController</apexClass>
         <enabled>true</enabled>
@@ -108,6 +106,8 @@ export default class ThingList extends LightningElement {
         <field>Thing__c.Status__c</field>
         <readable>true</readable>
     </fieldPermissions>
+    <hasActivationRequired>false</hasActivationRequired>
+    <label>QAD Sync Admin</label>
     <objectPermissions>
         <allowCreate>false</allowCreate>
         <allowDelete>false</allowDelete>

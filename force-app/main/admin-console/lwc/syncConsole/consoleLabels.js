@@ -55,7 +55,12 @@ import BRIDGE_LAST_ERROR from '@salesforce/label/c.QAD_Sync_Bridge_Last_Error';
 import BRIDGE_VERSION from '@salesforce/label/c.QAD_Sync_Bridge_Version';
 import REPLAY_REQUESTED_TITLE from '@salesforce/label/c.QAD_Sync_Replay_Requested_Title';
 import REPLAY_REQUESTED_MESSAGE from '@salesforce/label/c.QAD_Sync_Replay_Requested_Message';
-import REPLAY_REFUSED_TITLE from '@salesforce/label/c.QAD_Sync_Replay_Refused_Title';
+import REPLAY_REFUSED_SUMMARY from '@salesforce/label/c.QAD_Sync_Replay_Refused_Summary';
+import REPLAY_REFUSED_MORE from '@salesforce/label/c.QAD_Sync_Replay_Refused_More';
+import BLANK_KEY from '@salesforce/label/c.QAD_Sync_Blank_Key';
+import STALE_BANNER_TITLE from '@salesforce/label/c.QAD_Sync_Stale_Banner_Title';
+import STALE_BANNER from '@salesforce/label/c.QAD_Sync_Stale_Banner';
+import BRIDGE_CDC_STATE from '@salesforce/label/c.QAD_Sync_Bridge_CDC_State';
 
 export const LABELS = Object.freeze({
     TITLE,
@@ -112,5 +117,10 @@ export const LABELS = Object.freeze({
     BRIDGE_VERSION,
     REPLAY_REQUESTED_TITLE,
     REPLAY_REQUESTED_MESSAGE,
-    REPLAY_REFUSED_TITLE
+    REPLAY_REFUSED_SUMMARY,
+    REPLAY_REFUSED_MORE,
+    BLANK_KEY,
+    STALE_BANNER_TITLE,
+    STALE_BANNER,
+    BRIDGE_CDC_STATE
 });

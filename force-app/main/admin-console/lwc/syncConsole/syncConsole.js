@@ -7,18 +7,27 @@ import getAuditDetail from '@salesforce/apex/SyncConsoleController.getAuditDetai
 import requestReplay from '@salesforce/apex/SyncConsoleController.requestReplay';
 import getBridgeStatus from '@salesforce/apex/SyncConsoleController.getBridgeStatus';
 import canReplay from '@salesforce/apex/SyncConsoleController.canReplay';
-import { ANY_VALUE, formatLabel, objectLabel, objectOptions, statusLabel, statusOptions } from 'c/syncOptions';
-import { auditColumns, columnForSortField, SORT_FIELDS } from './auditColumns';
+import { ANY_VALUE, formatLabel, objectLabel, objectOptions, recordUrl, statusLabel, statusOptions } from 'c/syncOptions';
+import { auditColumns, columnForSortField, SORT_FIELDS, withLinks } from './auditColumns';
 import { LABELS } from './consoleLabels';
 
 const PAGE_SIZE = 50;
-const DEFAULT_SORT_FIELD = 'Occurred_At__c';
+const DEFAULT_SORT_FIELD = 'CreatedDate';
+// Used when a status row predates staleAfterMinutes; the same default as QAD_Sync_Setting__mdt.
+const DEFAULT_STALE_MINUTES = 15;
+// How often the stale-heartbeat banner looks at the clock again, without asking the server.
+const CLOCK_TICK_MS = 60 * 1000;
+// Refused rows named in the one summary toast; the rest are counted.
+const REFUSALS_NAMED = 3;
 
 /**
- * Admin console of the QAD sync: what happened (summary tiles and the audit table), why a row failed
- * (detail panel), whether the bridge is alive (bridge status), and Replay for failed rows.
- * Searching, paging and sorting happen in SyncConsoleController so the table never holds more than
- * one page of Sync_Audit__c.
+ * Admin console of the QAD sync: what is left to set up (Getting started), what happened (summary tiles
+ * and the audit table), why a row failed (detail panel), whether the bridge is alive (bridge status and
+ * the stale-heartbeat banner), and Replay for failed rows.
+ * Searching, paging and sorting happen in SyncConsoleController so the table never holds more than one
+ * page of Sync_Audit__c. The selection is bound to the table and only ever holds rows of the page shown:
+ * it is cleared whenever the page, the order or the filters change and after a replay, so Replay can only
+ * act on rows the admin is looking at.
  */
 export default class SyncConsole extends LightningElement {
     label = LABELS;
@@ -44,9 +53,11 @@ export default class SyncConsole extends LightningElement {
     bridges = [];
     mayReplay = false;
     selectedIds = [];
+    detailId;
     detail;
     replaying = false;
     rangeInvalid = false;
+    now = Date.now();
 
     // Failures by source, so a later success of one call clears only its own failure.
     failures = {};
@@ -54,6 +65,20 @@ export default class SyncConsole extends LightningElement {
     wiredSummary;
     wiredAudits;
     wiredBridges;
+    wiredDetail;
+    clock;
+
+    connectedCallback() {
+        // The banner compares heartbeats with the clock; a cached status must still turn stale on time.
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.clock = setInterval(() => {
+            this.now = Date.now();
+        }, CLOCK_TICK_MS);
+    }
+
+    disconnectedCallback() {
+        clearInterval(this.clock);
+    }
 
     @wire(getSummary)
     receiveSummary(result) {
@@ -77,7 +102,22 @@ export default class SyncConsole extends LightningElement {
         this.wiredAudits = result;
         this.takeResult('audits', result, (data) => {
             this.auditPage = data;
+            // A refresh can drop rows (a replayed row leaves a Failed filter): never keep one selected.
+            const shown = new Set((data.rows ?? []).map((row) => row.id));
+            this.selectedIds = this.selectedIds.filter((id) => shown.has(id));
         });
+    }
+
+    @wire(getAuditDetail, { auditId: '$detailId' })
+    receiveDetail(result) {
+        this.wiredDetail = result;
+        if (result.error) {
+            this.detail = undefined;
+            this.setFailure('detail', result.error);
+        } else if (result.data) {
+            this.detail = result.data;
+            this.setFailure('detail', undefined);
+        }
     }
 
     @wire(getBridgeStatus)
@@ -138,7 +178,7 @@ export default class SyncConsole extends LightningElement {
 
     get rows() {
         return (this.auditPage?.rows ?? []).map((row) => ({
-            ...row,
+            ...withLinks(row, this.label.BLANK_KEY),
             statusLabel: statusLabel(row.status),
             objectLabel: objectLabel(row.objectName)
         }));
@@ -199,11 +239,17 @@ export default class SyncConsole extends LightningElement {
         ];
     }
 
+    // Every change of what the table shows starts from page 1 with nothing selected.
+    showFromStart() {
+        this.pageNumber = 1;
+        this.selectedIds = [];
+    }
+
     handleSort(event) {
         const { fieldName, sortDirection } = event.detail;
         this.sortBy = SORT_FIELDS[fieldName] ?? DEFAULT_SORT_FIELD;
         this.sortDirection = sortDirection === 'asc' ? 'asc' : 'desc';
-        this.pageNumber = 1;
+        this.showFromStart();
     }
 
     handleRowSelection(event) {
@@ -221,22 +267,24 @@ export default class SyncConsole extends LightningElement {
 
     handlePrevious() {
         this.pageNumber = Math.max(1, this.pageNumber - 1);
+        this.selectedIds = [];
     }
 
     handleNext() {
         this.pageNumber = Math.min(this.totalPages, this.pageNumber + 1);
+        this.selectedIds = [];
     }
 
     // ---- filters
 
     handleObjectChange(event) {
         this.objectFilter = event.detail.value;
-        this.pageNumber = 1;
+        this.showFromStart();
     }
 
     handleStatusChange(event) {
         this.statusFilter = event.detail.value;
-        this.pageNumber = 1;
+        this.showFromStart();
     }
 
     handleFromChange(event) {
@@ -256,7 +304,7 @@ export default class SyncConsole extends LightningElement {
         if (!this.rangeInvalid) {
             this.fromDate = this.fromInput;
             this.toDate = this.toInput;
-            this.pageNumber = 1;
+            this.showFromStart();
         }
     }
 
@@ -268,23 +316,20 @@ export default class SyncConsole extends LightningElement {
         this.fromInput = null;
         this.toInput = null;
         this.rangeInvalid = false;
-        this.pageNumber = 1;
+        this.showFromStart();
     }
 
     // ---- detail panel
 
-    async showDetail(auditId) {
-        try {
-            this.detail = await getAuditDetail({ auditId });
-            this.setFailure('detail', undefined);
-        } catch (error) {
-            this.detail = undefined;
-            this.setFailure('detail', error);
-        }
+    showDetail(auditId) {
+        this.detail = undefined;
+        this.detailId = auditId;
     }
 
     handleCloseDetail() {
+        this.detailId = undefined;
         this.detail = undefined;
+        this.setFailure('detail', undefined);
     }
 
     get detailTitle() {
@@ -293,6 +338,27 @@ export default class SyncConsole extends LightningElement {
 
     get detailStatus() {
         return statusLabel(this.detail.row.status);
+    }
+
+    get detailRecordUrl() {
+        const { objectName, salesforceRecordId } = this.detail.row;
+        return salesforceRecordId ? recordUrl(objectName, salesforceRecordId) : undefined;
+    }
+
+    get detailReplayOfUrl() {
+        return this.detail.replayOfId ? recordUrl('Sync_Audit__c', this.detail.replayOfId) : undefined;
+    }
+
+    get detailErrorCode() {
+        return this.detail.row.errorCode || this.label.BLANK_KEY;
+    }
+
+    get detailCorrelationId() {
+        return this.detail.row.correlationId || this.label.BLANK_KEY;
+    }
+
+    get detailPayloadHash() {
+        return this.detail.payloadHash || this.label.BLANK_KEY;
     }
 
     // ---- replay
@@ -316,12 +382,16 @@ export default class SyncConsole extends LightningElement {
         }
     }
 
-    announceReplay({ requestedCount, refusals }) {
+    announceReplay({ requestedCount, refusals = [] }) {
         if (requestedCount > 0) {
             this.toast(this.label.REPLAY_REQUESTED_TITLE, formatLabel(this.label.REPLAY_REQUESTED_MESSAGE, requestedCount), 'success');
         }
-        for (const refusal of refusals ?? []) {
-            this.toast(formatLabel(this.label.REPLAY_REFUSED_TITLE, refusal.name), refusal.message, 'warning');
+        if (refusals.length > 0) {
+            // One toast for every refused row: a toast each would bury the screen for a large selection.
+            const named = refusals.slice(0, REFUSALS_NAMED).map((refusal) => refusal.message);
+            const more = refusals.length - named.length;
+            const message = more > 0 ? [...named, formatLabel(this.label.REPLAY_REFUSED_MORE, more)] : named;
+            this.toast(formatLabel(this.label.REPLAY_REFUSED_SUMMARY, refusals.length), message.join(' '), 'warning');
         }
     }
 
@@ -336,6 +406,7 @@ export default class SyncConsole extends LightningElement {
             ...bridge,
             key: bridge.connectionId,
             apiBudget: formatLabel(this.label.BRIDGE_API_BUDGET_VALUE, bridge.apiRequestsUsed ?? '-', bridge.apiRequestsMax ?? '-'),
+            cdcState: bridge.cdcSubscriptionState || this.label.BLANK_KEY,
             hasLastError: Boolean(bridge.lastError)
         }));
     }
@@ -344,10 +415,28 @@ export default class SyncConsole extends LightningElement {
         return this.bridges.length > 0;
     }
 
+    get staleBridges() {
+        return this.bridges.filter((bridge) => {
+            const limitMs = (bridge.staleAfterMinutes ?? DEFAULT_STALE_MINUTES) * 60 * 1000;
+            return !bridge.lastHeartbeat || this.now - new Date(bridge.lastHeartbeat).getTime() > limitMs;
+        });
+    }
+
+    get hasStaleBridges() {
+        return this.staleBridges.length > 0;
+    }
+
+    get staleBannerText() {
+        const stale = this.staleBridges;
+        const minutes = Math.min(...stale.map((bridge) => bridge.staleAfterMinutes ?? DEFAULT_STALE_MINUTES));
+        return formatLabel(this.label.STALE_BANNER, minutes, stale.map((bridge) => bridge.connectionId).join(', '));
+    }
+
     // ---- refresh
 
     async handleRefresh() {
         try {
+            this.now = Date.now();
             await this.refreshAll();
         } catch (error) {
             this.setFailure('refresh', error);
@@ -355,7 +444,12 @@ export default class SyncConsole extends LightningElement {
     }
 
     async refreshAll() {
-        await Promise.all([refreshApex(this.wiredSummary), refreshApex(this.wiredAudits), refreshApex(this.wiredBridges)]);
+        const refreshes = [refreshApex(this.wiredSummary), refreshApex(this.wiredAudits), refreshApex(this.wiredBridges)];
+        if (this.detailId) {
+            // The detail may show a row the replay just changed; reload it with the rest.
+            refreshes.push(refreshApex(this.wiredDetail));
+        }
+        await Promise.all(refreshes);
         this.setFailure('refresh', undefined);
     }
 }

@@ -85,3 +85,11 @@ export function formatLabel(label, ...values) {
         index < values.length ? String(values[index]) : placeholder
     );
 }
+
+/**
+ * Lightning Experience address of a record page; a relative link keeps the user in the app they are in.
+ * @return {string}
+ */
+export function recordUrl(objectApiName, recordId) {
+    return `/lightning/r/${objectApiName}/${recordId}/view`;
+}

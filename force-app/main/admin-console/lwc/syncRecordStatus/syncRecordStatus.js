@@ -4,7 +4,7 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getRecordSyncStatus from '@salesforce/apex/SyncConsoleController.getRecordSyncStatus';
 import canReplay from '@salesforce/apex/SyncConsoleController.canReplay';
 import requestReplay from '@salesforce/apex/SyncConsoleController.requestReplay';
-import { formatLabel, objectLabel, statusBadgeClass, statusLabel } from 'c/syncOptions';
+import { formatLabel, objectLabel, recordUrl, statusBadgeClass, statusLabel } from 'c/syncOptions';
 import TITLE from '@salesforce/label/c.QAD_Sync_Record_Title';
 import NEVER_SYNCED from '@salesforce/label/c.QAD_Sync_Record_Never_Synced';
 import LAST_SYNC from '@salesforce/label/c.QAD_Sync_Record_Last_Sync';
@@ -23,8 +23,9 @@ import REPLAY_REQUESTED_MESSAGE from '@salesforce/label/c.QAD_Sync_Replay_Reques
 import REPLAY_REFUSED_TITLE from '@salesforce/label/c.QAD_Sync_Replay_Refused_Title';
 
 /**
- * Record-page panel (Account, Order, Product2): the latest Sync_Audit__c row that names this record,
- * and a Replay button for admins holding the QAD_Sync_Replay custom permission.
+ * Record-page panel (Account, Contact, Order, Product2): the latest Sync_Audit__c row that names this
+ * record, with a link to it, and a Replay button for admins holding the QAD_Sync_Replay custom permission.
+ * It works on any record page an admin places it on (Lightning App Builder), not only in the QAD Sync app.
  */
 export default class SyncRecordStatus extends LightningElement {
     @api recordId;
@@ -96,6 +97,10 @@ export default class SyncRecordStatus extends LightningElement {
 
     get badgeClass() {
         return statusBadgeClass(this.latest.status);
+    }
+
+    get auditUrl() {
+        return recordUrl('Sync_Audit__c', this.latest.id);
     }
 
     get hasErrorCode() {

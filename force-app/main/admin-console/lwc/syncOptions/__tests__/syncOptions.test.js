@@ -1,4 +1,4 @@
-import { ANY_VALUE, formatLabel, objectLabel, objectOptions, statusBadgeClass, statusLabel, statusOptions } from 'c/syncOptions';
+import { ANY_VALUE, formatLabel, objectLabel, objectOptions, recordUrl, statusBadgeClass, statusLabel, statusOptions } from 'c/syncOptions';
 
 describe('c/syncOptions', () => {
     it('offers "any" first and then every Sync_Audit__c picklist value', () => {
@@ -32,5 +32,10 @@ describe('c/syncOptions', () => {
     it('fills numbered placeholders and leaves missing ones visible', () => {
         expect(formatLabel('Page {0} of {1}', 2, 7)).toBe('Page 2 of 7');
         expect(formatLabel('{0} of {1}', 5)).toBe('5 of {1}');
+    });
+
+    it('builds relative Lightning record addresses, so a link stays in the current app', () => {
+        expect(recordUrl('Sync_Audit__c', 'a01000000000001AAA')).toBe('/lightning/r/Sync_Audit__c/a01000000000001AAA/view');
+        expect(recordUrl('Order', '80100000000000AAAA')).toBe('/lightning/r/Order/80100000000000AAAA/view');
     });
 });

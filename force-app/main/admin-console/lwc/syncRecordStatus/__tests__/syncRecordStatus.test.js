@@ -62,6 +62,9 @@ describe('c-sync-record-status', () => {
         expect(badge.className).toContain('slds-theme_error');
         expect($(element, 'lightning-formatted-date-time').value).toBe(LATEST.occurredAt);
         expect($(element, '.error-code').textContent).toBe('QAD_ITEM_NOT_FOUND');
+        const link = $(element, '.audit-link lightning-formatted-url');
+        expect(link.value).toBe(`/lightning/r/Sync_Audit__c/${LATEST.id}/view`);
+        expect(link.label).toBe(LATEST.name);
         expect($(element, 'lightning-spinner')).toBeNull();
         // Without the custom permission there is no Replay button at all.
         expect($(element, 'lightning-button.replay')).toBeNull();
