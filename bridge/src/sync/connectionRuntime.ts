@@ -5,7 +5,7 @@ import type { ConnectionRuntimeStatus, StreamName, StreamState } from './api.js'
 import { ALL_AUDIT_STATUSES, DEFAULT_MIRROR_MAX_ATTEMPTS, mirrorAuditOnce, readMirroredStatuses } from './auditMirror.js';
 import { catchUpActivatedOrders } from './catchUp.js';
 import { createChangeIntake } from './changeIntake.js';
-import { sendHeartbeat } from './heartbeat.js';
+import { sendHeartbeat, type CdcSubscriptionState } from './heartbeat.js';
 import { JobRunner } from './jobRunner.js';
 import type { MappingSet } from './mapping.js';
 import { finishBackfill, pollQadOnce, type PollResult } from './poller.js';
@@ -192,6 +192,11 @@ export class ConnectionRuntime {
     return this.#replayer;
   }
 
+  #cdcSubscriptionState(): CdcSubscriptionState {
+    if (!this.#o.consumerFactory) return 'Not Used';
+    return this.#consumer?.live?.() ? 'Subscribed' : 'Connecting';
+  }
+
   /** whether the change-event subscription is delivering (true when none is configured) */
   cdcLive(): boolean {
     if (!this.#o.consumerFactory) return true;
@@ -305,6 +310,7 @@ export class ConnectionRuntime {
       budget: this.#o.salesforce.budget(),
       lastError: this.#health.lastError,
       bridgeVersion: this.#o.bridgeVersion,
+      cdcSubscriptionState: this.#cdcSubscriptionState(),
     });
     this.#lastHeartbeatAt = this.#o.clock();
   }

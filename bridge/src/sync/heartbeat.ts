@@ -10,7 +10,12 @@ export interface BridgeStatusInput {
   budget: { used: number; max: number } | null;
   lastError: string | null;
   bridgeVersion: string;
+  /** what the org's Getting started checks: the change-event subscription as this bridge sees it */
+  cdcSubscriptionState: CdcSubscriptionState;
 }
+
+/** the values of the package's restricted picklist Sync_Bridge_Status__c.CDC_Subscription_State__c */
+export type CdcSubscriptionState = 'Subscribed' | 'Connecting' | 'Catching Up' | 'Refused' | 'Not Used';
 
 export function toBridgeStatusRecord(input: BridgeStatusInput): SObjectRecord {
   return {
@@ -24,6 +29,7 @@ export function toBridgeStatusRecord(input: BridgeStatusInput): SObjectRecord {
     API_Requests_Max__c: input.budget?.max ?? null,
     Last_Error__c: input.lastError?.slice(0, 32_000) ?? null,
     Bridge_Version__c: input.bridgeVersion.slice(0, 40),
+    CDC_Subscription_State__c: input.cdcSubscriptionState,
   };
 }
 

@@ -1,6 +1,9 @@
 import { checkbox, dateTime, externalKey, longText, lookup, number, picklist, text } from './fields.js';
 import type { FieldDef, ObjectDef } from './types.js';
 
+/** the package's restricted picklist of Sync_Bridge_Status__c.CDC_Subscription_State__c */
+const CDC_SUBSCRIPTION_STATES = ['Subscribed', 'Connecting', 'Catching Up', 'Refused', 'Not Used'] as const;
+
 /**
  * What the package (force-app) adds, exactly as CONTRACTS.md §1 names it: the QAD External ID fields
  * on standard objects, the audit and status objects and the replay platform event.
@@ -67,6 +70,7 @@ export const PACKAGE_OBJECTS: Shape[] = [
       number('API_Requests_Max__c', 'API Requests Max', 12, 0),
       longText('Last_Error__c', 'Last Error', 32768),
       text('Bridge_Version__c', 'Bridge Version', 40),
+      picklist('CDC_Subscription_State__c', 'CDC Subscription State', [...CDC_SUBSCRIPTION_STATES]),
     ],
   },
   {
