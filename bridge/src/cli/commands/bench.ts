@@ -26,7 +26,8 @@ export interface BenchRun {
 export function runBenchFile(file: string): Promise<BenchRun> {
   const name = basename(file, '.bench.ts');
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, '--json'], {
+    // the simulated org of a million-record run holds millions of rows in this process's heap
+    const child = spawn(process.execPath, ['--max-old-space-size=12288', '--import', 'tsx', file, '--json'], {
       cwd: BRIDGE_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
