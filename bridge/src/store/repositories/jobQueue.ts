@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Kysely, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { retryDelayMs, type RandomSource, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
 import { JOB_STATUSES, type JobStatus, type StoreDatabase } from '../schema.js';
 import { chunk, inTransaction, isoAt, type RepositoryContext } from './context.js';
 import { contentHash } from './hash.js';
-import { dueQueued, PENDING, promoteDue, type JobRow } from './jobTable.js';
+import { dueQueued, PENDING, promoteDue, takeBackRunning, type JobRow, type JobsUpdate } from './jobTable.js';
 
 /** what a claim may take */
 export interface ClaimOptions {
@@ -196,7 +196,6 @@ export const DEFAULT_MAX_ATTEMPTS = DEFAULT_JOB_RETRY.maxRetries + 1;
 const MAX_ERROR_MESSAGE = 4_000;
 
 type Row = JobRow;
-type TakeBackQuery = UpdateQueryBuilder<StoreDatabase, 'jobs', 'jobs', UpdateResult>;
 
 /** ids travel as strings so callers never care which driver returned a bigint */
 function toJob(row: Row): JobRecord {
@@ -234,27 +233,6 @@ function keyOf(input: Pick<EnqueueInput, 'connectionId' | 'stream' | 'key'>): st
 export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOptions): JobsRepository {
   const { db } = ctx;
   const random = options.random ?? Math.random;
-
-  /**
-   * Running jobs matched by `which` go back to the queue, due now, their attempt given back: the
-   * worker that held them stopped (or died) before it could say how the attempt went.
-   */
-  async function takeBack(which: (query: TakeBackQuery) => TakeBackQuery): Promise<number> {
-    const now = isoAt(ctx.now());
-    const query = db
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'queued' as const,
-        attempt: eb.case().when('attempt', '>', 0).then(eb('attempt', '-', 1)).else(0).end(),
-        next_run_at: now,
-        locked_by: null,
-        locked_until: null,
-        updated_at: now,
-      }))
-      .where(sql<boolean>`status = 'running'`);
-    const result = await which(query).executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  }
 
   /**
    * The merge rule in one statement per chunk: a key with no pending job gets a new one; a queued
@@ -457,8 +435,8 @@ export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOp
       if (items.length === 0) return result;
       const nowMs = ctx.now();
       const now = isoAt(nowMs);
-      const held = <Q extends UpdateQueryBuilder<StoreDatabase, 'jobs', 'jobs', UpdateResult>>(query: Q): Q =>
-        (workerId !== undefined ? query.where('locked_by', '=', workerId) : query) as Q;
+      // only the worker that holds a job may settle it (a worker whose lock lapsed is refused)
+      const held = (query: JobsUpdate): JobsUpdate => (workerId !== undefined ? query.where('locked_by', '=', workerId) : query);
       await inTransaction(db, async (trx) => {
         // Completions: a job finishes only with the content it ran; one whose content changed
         // meanwhile runs again with the newer content, as a fresh change.
@@ -564,12 +542,12 @@ export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOp
     },
 
     async release(workerId) {
-      return takeBack((query) => query.where('locked_by', '=', workerId));
+      return takeBackRunning(db, isoAt(ctx.now()), (query) => query.where('locked_by', '=', workerId));
     },
 
     async requeueExpired(requeueOptions = {}) {
       const now = isoAt(ctx.now());
-      return takeBack((query) => (requeueOptions.all ? query : query.where('locked_until', '<', now)));
+      return takeBackRunning(db, now, (query) => (requeueOptions.all ? query : query.where('locked_until', '<', now)));
     },
 
     async counts(connectionId, stream) {

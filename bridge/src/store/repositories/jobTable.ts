@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { JobsTable, StoreDatabase } from '../schema.js';
 import type { RepositoryContext } from './context.js';
 
@@ -38,7 +38,24 @@ export function dueQueued(db: Kysely<StoreDatabase>, selection: ClaimSelection) 
  * promote (the usual case) this costs two index probes.
  */
 export async function promoteDue(db: Kysely<StoreDatabase>, now: string): Promise<number> {
-  const lapsed = await db
+  const lapsed = await takeBackRunning(db, now, (query) => query.where('locked_until', '<', now));
+  const rechecked = await db
+    .updateTable('jobs')
+    .set({ status: 'queued', waiting_on: null, updated_at: now })
+    .where(sql<boolean>`status = 'waiting'`)
+    .where('next_run_at', '<=', now)
+    .executeTakeFirst();
+  return lapsed + Number(rechecked.numUpdatedRows);
+}
+
+export type JobsUpdate = UpdateQueryBuilder<StoreDatabase, 'jobs', 'jobs', UpdateResult>;
+
+/**
+ * Running jobs matched by `which` go back to the queue, due now, their attempt given back: the
+ * worker that held them stopped (or died) before it could say how the attempt went.
+ */
+export async function takeBackRunning(db: Kysely<StoreDatabase>, now: string, which: (query: JobsUpdate) => JobsUpdate): Promise<number> {
+  const query = db
     .updateTable('jobs')
     .set((eb) => ({
       status: 'queued' as const,
@@ -48,16 +65,9 @@ export async function promoteDue(db: Kysely<StoreDatabase>, now: string): Promis
       locked_until: null,
       updated_at: now,
     }))
-    .where(sql<boolean>`status = 'running'`)
-    .where('locked_until', '<', now)
-    .executeTakeFirst();
-  const rechecked = await db
-    .updateTable('jobs')
-    .set({ status: 'queued', waiting_on: null, updated_at: now })
-    .where(sql<boolean>`status = 'waiting'`)
-    .where('next_run_at', '<=', now)
-    .executeTakeFirst();
-  return Number(lapsed.numUpdatedRows) + Number(rechecked.numUpdatedRows);
+    .where(sql<boolean>`status = 'running'`);
+  const result = await which(query).executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** the query planner's own account of a statement, for the tests that pin the hot queries to an index */
