@@ -18,4 +18,7 @@ export default {
   cache: false,
   collectCoverageFrom: ['force-app/**/lwc/**/*.js', '!force-app/**/__tests__/**'],
   coverageThreshold: { global: { lines: 95 } },
+  // an accessibility scan of the whole console takes seconds on a loaded machine; a test waits for
+  // its outcome, it is not a speed check
+  testTimeout: 30_000,
 };

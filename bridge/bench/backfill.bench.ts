@@ -181,6 +181,10 @@ async function runSize(size: number): Promise<Record<string, unknown>> {
     const beforeIdle = orgCounters(sandbox);
     const auditBeforeIdle = auditRows();
     const auditIdsBeforeIdle = new Set(sandbox.org.control.query<{ Id: string }>('SELECT Id FROM Sync_Audit__c').map((r) => r.Id));
+    // data records the idle pass writes: any record that is new or whose SystemModstamp moved
+    const stamps = (object: string): Map<string, string> => new Map(sandbox.org.control.query<{ Id: string; SystemModstamp: string }>(`SELECT Id, SystemModstamp FROM ${object}`).map((r) => [r.Id, r.SystemModstamp]));
+    const dataObjects = ['Account', 'Product2', 'Contact', 'PricebookEntry'];
+    const stampsBeforeIdle = new Map(dataObjects.map((object) => [object, stamps(object)]));
     const idle = await runChild(['sync', '--once', '--config', file], env);
     if (idle.code !== 0) throw new Error(`idle sync --once exited ${idle.code}: ${idle.stderr.slice(-2000)}`);
     const idleCalls = countersDelta(beforeIdle, orgCounters(sandbox));
@@ -189,7 +193,12 @@ async function runSize(size: number): Promise<Record<string, unknown>> {
       .query<{ Id: string; Status__c: string; Object__c: string; Direction__c: string }>('SELECT Id, Status__c, Object__c, Direction__c FROM Sync_Audit__c')
       .filter((r) => !auditIdsBeforeIdle.has(r.Id))
       .reduce<Record<string, number>>((acc, r) => ({ ...acc, [`${r.Object__c} ${r.Status__c}`]: (acc[`${r.Object__c} ${r.Status__c}`] ?? 0) + 1 }), {});
-    const writeKinds = Object.entries(idleCalls).filter(([kind]) => /upsert|create|update|bulk|delete|insert/.test(kind) && kind !== 'sobject-upsert');
+    const dataWrites = Object.fromEntries(
+      dataObjects.map((object) => {
+        const before = stampsBeforeIdle.get(object)!;
+        return [object, [...stamps(object)].filter(([id, stamp]) => before.get(id) !== stamp).length];
+      }),
+    );
 
     const idleAuditRowsAdded = auditRows() - auditBeforeIdle;
     const naive = await naiveRate(sandbox, endpoints, NAIVE_SAMPLE);
@@ -213,7 +222,7 @@ async function runSize(size: number): Promise<Record<string, unknown>> {
         auditRowsAdded: auditBeforeIdle - auditBefore,
         callsByKind: incrementalCalls,
       },
-      idlePass: { salesforceCalls: totalCalls(idleCalls), callsByKind: idleCalls, writes: Object.fromEntries(writeKinds), auditRowsAdded: idleAuditRowsAdded, auditRowsByObjectAndStatus: idleAudit },
+      idlePass: { salesforceCalls: totalCalls(idleCalls), callsByKind: idleCalls, dataRecordsWritten: dataWrites, auditRowsAdded: idleAuditRowsAdded, auditRowsByObjectAndStatus: idleAudit },
     };
   } finally {
     await sandbox.close();

@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import type { BatchSizer } from '../lib/batchSizer.js';
 import type { Logger } from '../logger.js';
 import type { SalesforcePort, SObjectRecord, UpsertOutcome } from './ports.js';
 import { AUDIT_STATUSES, type AuditEvent, type AuditStatus, type SyncRepositories } from '../store/index.js';
@@ -40,6 +42,8 @@ export interface AuditMirrorOptions {
   mirroredStatuses: () => ReadonlySet<string>;
   /** refusals of one row before it is marked mirror-failed and no longer sent (default 5) */
   maxAttempts?: number;
+  /** rows taken from the backlog at once, grown as batches finish in time (default: always MIRROR_BATCH) */
+  sizer?: BatchSizer;
 }
 
 export const DEFAULT_MIRROR_MAX_ATTEMPTS = 5;
@@ -77,7 +81,8 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
   const refused: string[] = [];
   for (;;) {
     if (refused.length > MAX_REFUSED_PER_CYCLE) return totals;
-    const batch = await store.audit.listUnmirrored(MIRROR_BATCH, connectionId, refused);
+    const started = performance.now();
+    const batch = await store.audit.listUnmirrored(options.sizer?.size ?? MIRROR_BATCH, connectionId, refused);
     if (batch.length === 0) return totals;
     const now = options.clock();
     const notMirrored = batch.filter((e) => !allowed.has(e.status));
@@ -111,6 +116,7 @@ export async function mirrorAuditOnce(options: AuditMirrorOptions): Promise<{ se
       }
     }
     await store.audit.markMirrored(done, now);
+    options.sizer?.record(batch.length, performance.now() - started);
     totals.sent += done.length;
     if (done.length === 0) return totals;
   }

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import type { RetryPolicyOptions } from '../lib/retryPolicy.js';
 import type { Logger } from '../logger.js';
 import type { ConnectionRuntimeStatus, StreamName, StreamState } from './api.js';
-import { ALL_AUDIT_STATUSES, DEFAULT_MIRROR_MAX_ATTEMPTS, mirrorAuditOnce, readMirroredStatuses } from './auditMirror.js';
+import { ALL_AUDIT_STATUSES, DEFAULT_MIRROR_MAX_ATTEMPTS, MIRROR_BATCH, mirrorAuditOnce, readMirroredStatuses } from './auditMirror.js';
+import { BatchSizer } from '../lib/batchSizer.js';
 import { catchUpActivatedOrders } from './catchUp.js';
 import { createChangeIntake } from './changeIntake.js';
 import { sendHeartbeat, type CdcSubscriptionState } from './heartbeat.js';
@@ -86,6 +87,7 @@ export class ConnectionRuntime {
   readonly #pollSignal = new Signal();
   /** wakes pollers waiting for room in a stream's queue (jobs were processed, stop) */
   readonly #roomSignal = new Signal();
+  readonly #mirrorSizer = new BatchSizer({ min: 200, max: MIRROR_BATCH, start: 2_500 });
   /** QAD → Salesforce streams whose records the running poll is still reading */
   readonly #reading = new Set<StreamName>();
   #lastPollAt = 0;
@@ -162,7 +164,7 @@ export class ConnectionRuntime {
       onError: (stream, error) => this.#recordError(stream, error),
       salesforceWrites: this.#o.salesforceConcurrency,
       qadWrites: this.#o.concurrency,
-      readyToClaim: async (stream) => !this.#reading.has(stream.name) || this.#o.store.jobs.hasQueued(this.connectionId, stream.name, Math.min(stream.batchSize, this.#o.maxQueuedPerStream)),
+      readyToClaim: async (stream, batchSize) => !this.#reading.has(stream.name) || this.#o.store.jobs.hasQueued(this.connectionId, stream.name, Math.min(batchSize, this.#o.maxQueuedPerStream)),
     });
     this.#lease = new ConnectionLease({
       store,
@@ -294,6 +296,7 @@ export class ConnectionRuntime {
       clock: this.#o.clock,
       mirroredStatuses: () => this.#mirroredStatuses,
       maxAttempts: this.#o.auditMirrorMaxAttempts,
+      sizer: this.#mirrorSizer,
     });
     this.#lastMirrorAt = this.#o.clock();
     return totals.sent + totals.skipped;

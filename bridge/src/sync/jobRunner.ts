@@ -67,8 +67,8 @@ export class JobRunner {
   }
 
   /** claims and runs one batch; resolves to the number of jobs processed */
-  async runOnce(stream: SyncStream): Promise<number> {
-    const jobs = await this.#o.store.jobs.claim(stream.batchSize, this.#o.workerId, { connectionId: this.#o.context.connectionId, streams: [stream.name], lockMs: this.#o.lockMs });
+  async runOnce(stream: SyncStream, limit = stream.batchSize): Promise<number> {
+    const jobs = await this.#o.store.jobs.claim(limit, this.#o.workerId, { connectionId: this.#o.context.connectionId, streams: [stream.name], lockMs: this.#o.lockMs });
     if (jobs.length === 0) return 0;
     await this.process(stream, jobs);
     return jobs.length;

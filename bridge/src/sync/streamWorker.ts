@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { BatchSizer } from '../lib/batchSizer.js';
 import { Semaphore } from '../lib/semaphore.js';
 import type { StreamName } from './api.js';
 import type { JobRunner } from './jobRunner.js';
@@ -18,7 +20,7 @@ export interface StreamWorkerOptions {
    * being read for a stream, the runtime holds its batches back until a full one is queued, so a
    * run of a few thousand changes goes to Salesforce as one batch rather than page by page.
    */
-  readyToClaim?: (stream: SyncStream) => Promise<boolean>;
+  readyToClaim?: (stream: SyncStream, batchSize: number) => Promise<boolean>;
   /**
    * batches writing to Salesforce in flight at once for this connection (its config's
    * `concurrency.salesforce`); each is one collections call of up to 200 records
@@ -45,6 +47,7 @@ export type Direction = 'QAD to Salesforce' | 'Salesforce to QAD';
  */
 export class StreamWorker {
   readonly #salesforceWrites: Semaphore;
+  readonly #sizers = new Map<string, BatchSizer>();
 
   constructor(private readonly o: StreamWorkerOptions) {
     this.#salesforceWrites = new Semaphore(Math.max(1, o.salesforceWrites));
@@ -73,23 +76,37 @@ export class StreamWorker {
     // thousand records that Salesforce processes in parallel on its side, so a second one in flight
     // buys little and would hold another batch in memory.
     const lanes = writesSalesforce ? (stream.batchSize <= COLLECTIONS_BATCH ? this.#salesforceWrites.permits : 1) : Math.max(1, this.o.qadWrites ?? 1);
+    const sizer = this.#sizerOf(stream);
     let total = 0;
     let drained = false;
     const lane = async (): Promise<void> => {
       while (!drained) {
-        if (this.o.readyToClaim && !(await this.o.readyToClaim(stream))) return;
-        const n = writesSalesforce ? await this.#salesforceWrites.run(() => this.#runBatch(stream)) : await this.#runBatch(stream);
+        if (this.o.readyToClaim && !(await this.o.readyToClaim(stream, sizer.size))) return;
+        const size = sizer.size;
+        const started = performance.now();
+        const n = writesSalesforce ? await this.#salesforceWrites.run(() => this.#runBatch(stream, size)) : await this.#runBatch(stream, size);
+        sizer.record(n, performance.now() - started);
         total += n;
-        if (n < stream.batchSize) drained = true;
+        if (n < size) drained = true;
       }
     };
     await Promise.all(Array.from({ length: lanes }, lane));
     return total;
   }
 
-  async #runBatch(stream: SyncStream): Promise<number> {
+  /** batches larger than one collections call grow from that size, as they prove to finish in time */
+  #sizerOf(stream: SyncStream): BatchSizer {
+    let sizer = this.#sizers.get(stream.name);
+    if (!sizer) {
+      sizer = new BatchSizer({ min: Math.min(stream.batchSize, COLLECTIONS_BATCH), max: stream.batchSize, start: Math.min(stream.batchSize, FIRST_BULK_BATCH) });
+      this.#sizers.set(stream.name, sizer);
+    }
+    return sizer;
+  }
+
+  async #runBatch(stream: SyncStream, size: number): Promise<number> {
     try {
-      const n = await this.o.runner.runOnce(stream);
+      const n = await this.o.runner.runOnce(stream, size);
       if (n > 0) this.o.onRan(stream.name);
       return n;
     } catch (error) {
@@ -101,3 +118,5 @@ export class StreamWorker {
 
 /** one sObject Collections call */
 const COLLECTIONS_BATCH = 200;
+/** a first batch just above the Bulk API threshold: one job, done within seconds even on a busy host */
+const FIRST_BULK_BATCH = 2_500;

@@ -112,7 +112,7 @@ const SCRIPTS: Record<string, { env: Record<string, string>; check(result: Json)
     },
   },
   'sync-end-to-end': {
-    env: { BENCH_E2E_SCALE: '5', BENCH_E2E_ORDERS: '3', BENCH_E2E_ORDER_GAP_MS: '0' },
+    env: { BENCH_E2E_SCALE: '5', BENCH_E2E_ORDERS: '3', BENCH_E2E_ORDER_GAP_MS: '0', BENCH_E2E_ACCOUNT_EDITS: '2' },
     check(r) {
       expect(r).toMatchObject({ benchmark: 'sync-end-to-end', scalePercent: 5 });
       const s = r.initialSync;
@@ -126,6 +126,23 @@ const SCRIPTS: Record<string, { env: Record<string, string>; check(result: Json)
       expect(r.orders.activatedToWriteBackMs.count).toBe(3);
       expect(r.orders.qadCallsByKind.soHeaderWrite).toBe(3);
       expect(r.orders.salesforceCallsByKind['sobject-update']).toBe(3);
+      expect(r.accountEdits.edits).toBe(2);
+      expect(r.accountEdits.editedToQadMs.count).toBe(2);
+    },
+  },
+  backfill: {
+    env: { BENCH_BACKFILL_SIZES: '600', BENCH_BACKFILL_LATENCY_MS: '0', BENCH_BACKFILL_CHANGED: '50', BENCH_BACKFILL_NAIVE_RECORDS: '3' },
+    check(r) {
+      expect(r).toMatchObject({ benchmark: 'backfill', latencyMs: 0 });
+      const run = r.sizes['600'];
+      expect(run).toMatchObject({ records: 600, outcome: { missing: 0, duplicated: 0, unaudited: 0 } });
+      expect(run.salesforceCalls).toBe(Object.values(run.callsByKind as Record<string, number>).reduce((a, b) => a + b, 0));
+      expect(run.peakRssMb).toBeGreaterThan(0);
+      expect(run.naiveRecordsPerSecond).toBeGreaterThan(0);
+      expect(run.incremental).toMatchObject({ changed: 50 });
+      // nothing changed: no data written and no audit row added
+      expect(run.idlePass).toMatchObject({ auditRowsAdded: 0 });
+      expect(run.idlePass.dataRecordsWritten).toEqual({ Account: 0, Product2: 0, Contact: 0, PricebookEntry: 0 });
     },
   },
 };
