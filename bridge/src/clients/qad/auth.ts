@@ -28,6 +28,7 @@ export class QadAuth {
     private readonly settings: AuthSettings,
     private readonly credentials: QadCredentials,
     private readonly baseUrl: URL,
+    /** a send outside the tenant's request slots: callers renew while holding one (see transport) */
     private readonly send: Send,
     private readonly clock: () => number,
     private readonly logger: Logger,

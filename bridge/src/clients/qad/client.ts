@@ -86,7 +86,7 @@ export class QadClient {
       const url = validateTenantUrl(config.baseUrl, policy);
       const transport = transportFor(url);
       this.#urls = [url];
-      const auth = new QadAuth(config.profile.auth, config.credentials, url, transport.send, clock, logger);
+      const auth = new QadAuth(config.profile.auth, config.credentials, url, transport.sendOutsideLimit, clock, logger);
       this.#adapter = new RestAdapter(url, config.profile, config.workspace, auth, transport, logger);
     }
   }

@@ -86,6 +86,14 @@ export class QadTransport {
   send: Send = (req) => this.#options.semaphore.run(() => this.#sendWithRetries(req));
 
   /**
+   * One request that takes no slot of the tenant's limit: for the token renewal only. Order writes
+   * hold their slot across every step and renew the token from inside it, so a renewal that waited
+   * for a slot would wait on the very writes waiting for it (issue 10). A renewal is single-flight
+   * (QadAuth), so this puts at most one request over the limit, and only for the renewal itself.
+   */
+  sendOutsideLimit: Send = (req) => this.#sendWithRetries(req);
+
+  /**
    * Runs `task` holding one permit for all its requests, e.g. a multi-step order write, so other
    * work cannot interleave enough requests to starve it and it cannot deadlock on its own permits.
    */
