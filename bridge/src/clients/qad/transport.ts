@@ -1,9 +1,10 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import type { Logger } from '../../logger.js';
-import { DEFAULT_RETRY_POLICY, mayRetry, parseRetryAfter, retryDelayMs, sleep as defaultSleep, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, sleep as defaultSleep, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
 import { Semaphore } from '../../lib/semaphore.js';
 import { QadError, QadTransportError } from './errors.js';
+import { qadRetryVerdict } from './retryVerdict.js';
 import { checkResolvedHost, type HostResolver, type UrlPolicyOptions } from './urlPolicy.js';
 
 export interface TransportRequest {
@@ -13,6 +14,8 @@ export interface TransportRequest {
   body?: string;
   /** repeatable without side effects; only these are retried on 5xx and connection errors */
   idempotent?: boolean;
+  /** SOAP: an HTTP 500 carries the fault the caller reads (see retryVerdict.ts) */
+  serverErrorIsAnswer?: boolean;
 }
 
 export interface TransportResponse {
@@ -33,8 +36,6 @@ export interface TransportOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
-
-const RETRY_STATUSES = new Set([502, 503, 504]);
 
 /**
  * Resolves through the injectable resolver and refuses private and metadata addresses at connect
@@ -101,8 +102,10 @@ export class QadTransport {
     return this.#options.semaphore.run(() => task((req) => this.#sendWithRetries(req)));
   }
 
+  /** Sends, and repeats what qadRetryVerdict says to; every status and failure is judged there. */
   async #sendWithRetries(req: TransportRequest): Promise<TransportResponse> {
     const idempotent = req.idempotent ?? req.method === 'GET';
+    const request = describeRequest(req);
     for (let retries = 0; ; retries += 1) {
       let response: TransportResponse | undefined;
       let failure: QadError | undefined;
@@ -111,15 +114,22 @@ export class QadTransport {
       } catch (error) {
         failure = error as QadError;
       }
-      const retryable = failure ? failure.retryable : RETRY_STATUSES.has(response!.status);
-      if (!retryable || !idempotent || !mayRetry(retries, this.#options.retry)) {
-        if (failure) throw failure;
-        return response!;
-      }
-      const retryAfter = response ? parseRetryAfter(response.headers['retry-after']) : null;
-      const delay = retryDelayMs(retries + 1, this.#options.retry, retryAfter, this.#options.random);
-      this.#options.logger.debug({ request: describeRequest(req), status: response?.status, code: failure?.code, delay }, 'retrying QAD call');
-      await this.#sleep(delay);
+      const verdict = qadRetryVerdict(
+        {
+          request,
+          idempotent,
+          retriesSoFar: retries,
+          ...(failure ? { failure } : { status: response!.status, retryAfterMs: parseRetryAfter(response!.headers['retry-after']) }),
+          // a SOAP fault comes as XML; a proxy's or Tomcat's HTML 500 is a failure like any other
+          ...(req.serverErrorIsAnswer && /xml/i.test(String(response?.headers['content-type'] ?? '')) ? { serverErrorIsAnswer: true } : {}),
+        },
+        this.#options.retry,
+        this.#options.random,
+      );
+      if (verdict.kind === 'answer') return response!;
+      if (verdict.kind === 'fail') throw verdict.error;
+      this.#options.logger.debug({ request, status: response?.status, code: failure?.code, delay: verdict.delayMs }, 'retrying QAD call');
+      await this.#sleep(verdict.delayMs);
     }
   }
 
