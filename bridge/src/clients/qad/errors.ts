@@ -1,4 +1,5 @@
 import { CodedError } from '../../lib/codedError.js';
+import type { QadRecordProblem, QadRecordRejectionCode } from './types.js';
 
 /**
  * Every failure the QAD client reports. Callers branch on `code`; messages are for people and never
@@ -23,6 +24,7 @@ export type QadErrorCode =
   | 'QAD_ERR_TIMEOUT'
   | 'QAD_ERR_PROTOCOL'
   | 'QAD_ERR_SOAP_FAULT'
+  | QadRecordRejectionCode
   | UrlRefusalCode;
 
 /** One stable code per URL / entity-path rule, so a UI can point at the exact setting to fix. */
@@ -136,6 +138,17 @@ export class QadValidationError extends QadError {
     options: QadErrorOptions = {},
   ) {
     super(code, message, { statusCode: code === 'QAD_ERR_NOT_FOUND' ? 404 : 422, ...options });
+  }
+}
+
+/** A record read by key that breaks a record rule (recordRules.ts); `problems` name each field and fix. */
+export class QadRecordRejectedError extends QadError {
+  constructor(
+    code: QadRecordRejectionCode,
+    message: string,
+    readonly problems: readonly QadRecordProblem[],
+  ) {
+    super(code, message, { statusCode: 422 });
   }
 }
 
