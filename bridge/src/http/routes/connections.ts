@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import type { ConnectionRecord } from '../../store/index.js';
 import type { ConnectionRuntimeStatus } from '../../sync/api.js';
+import { checkNewConnection, type ConnectionPolicyOptions } from '../connectionPolicy.js';
 import {
   connectionParamsSchema,
   connectionViewSchema,
@@ -62,7 +63,7 @@ function toView(record: ConnectionRecord, markers: Record<string, 'set'>, runtim
   };
 }
 
-const connectionRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const connectionRoutes: FastifyPluginAsyncZod<ConnectionPolicyOptions> = async (fastify, options) => {
   const security = [{ bearerAuth: [] }];
 
   async function requireConnection(id: string): Promise<void> {
@@ -92,6 +93,7 @@ const connectionRoutes: FastifyPluginAsyncZod = async (fastify) => {
       },
     },
     async (request, reply) => {
+      checkNewConnection(request.body, options);
       const { config, secrets } = splitSecrets(request.body);
       const record = await fastify.store.connections.create({ id: request.body.id, name: request.body.name, config });
       try {

@@ -12,6 +12,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
     '/health',
     {
+      config: { loadShedding: false },
       schema: {
         tags: ['probes'],
         summary: 'Liveness',
@@ -28,7 +29,8 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.get(
     '/ready',
-    { schema: { tags: ['probes'], summary: 'Readiness: store reachable and engine loaded', response: { 200: readiness, 503: readiness } } },
+    // under load shedding /ready answers the common 503 error body, which says why
+    { schema: { tags: ['probes'], summary: 'Readiness: store reachable and engine loaded', response: { 200: readiness, 503: z.union([readiness, errorBodySchema]) } } },
     async (request, reply) => {
       let store: 'ok' | 'unreachable' = 'ok';
       try {
@@ -43,11 +45,21 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
   );
 
+  // Scrapes that arrive while one is being rendered share its text: fifty clients cost one
+  // collection, not fifty, and the answer is at most one render old.
+  let rendering: Promise<string> | null = null;
+  const render = (): Promise<string> => {
+    rendering ??= fastify.metricsRegistry.metrics().finally(() => {
+      rendering = null;
+    });
+    return rendering;
+  };
+
   fastify.get(
     '/metrics',
-    { schema: { tags: ['probes'], summary: 'Prometheus metrics', response: { 200: z.string(), 500: errorBodySchema } } },
+    { config: { loadShedding: false }, schema: { tags: ['probes'], summary: 'Prometheus metrics', response: { 200: z.string(), 500: errorBodySchema } } },
     async (_request, reply) => {
-      const text = await fastify.metricsRegistry.metrics();
+      const text = await render();
       return reply.type(fastify.metricsRegistry.contentType).send(text);
     },
   );
