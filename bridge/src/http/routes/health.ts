@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ConnectionStartState } from '../../sync/engine.js';
 import { errorBodySchema } from '../schemas.js';
 
 /**
@@ -25,6 +26,10 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const readiness = z.object({
     status: z.enum(['ready', 'not ready']),
     checks: z.object({ store: z.enum(['ok', 'unreachable']), engine: z.enum(['ready', 'starting']) }),
+    failing: z
+      .array(z.object({ connectionId: z.string(), error: z.string().nullable(), attempts: z.number(), nextAttemptAt: z.string().nullable() }))
+      .optional()
+      .describe('connections that cannot start (their tenant down, their login refused), retried with backoff while the others run'),
   });
 
   fastify.get(
@@ -41,7 +46,15 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
       }
       const engine = fastify.engine.isReady() ? ('ready' as const) : ('starting' as const);
       const ready = store === 'ok' && engine === 'ready';
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { store, engine } });
+      // only when not ready, so a healthy probe costs no status read: which connections fail to start
+      const failing: Array<{ connectionId: string } & Omit<ConnectionStartState, 'state'>> = [];
+      if (!ready && store === 'ok') {
+        for (const status of await fastify.engine.status()) {
+          const start = (status as { start?: ConnectionStartState }).start;
+          if (start?.state === 'failing') failing.push({ connectionId: status.connectionId, error: start.error, attempts: start.attempts, nextAttemptAt: start.nextAttemptAt });
+        }
+      }
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { store, engine }, ...(failing.length > 0 ? { failing } : {}) });
     },
   );
 
