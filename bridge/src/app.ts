@@ -30,6 +30,10 @@ export interface BridgeAppOptions {
   defaultMetrics?: boolean;
   underPressure?: UnderPressureSettings;
   version?: string;
+  /** the config's sandboxMode: connections created through the API may then use loopback URLs */
+  sandboxMode?: boolean;
+  /** the folder a caFile named by POST /v1/connections must lie in; default the working directory */
+  caFileDir?: string;
 }
 
 /**
@@ -59,7 +63,7 @@ export const bridgeApp: FastifyPluginAsync<BridgeAppOptions> = async (fastify, o
   await fastify.register(
     async (api) => {
       api.addHook('onRequest', checkBearer);
-      await api.register(connectionRoutes);
+      await api.register(connectionRoutes, { sandboxMode: options.sandboxMode ?? false, caFileDir: options.caFileDir ?? process.cwd() });
       await api.register(auditRoutes);
     },
     { prefix: '/v1' },

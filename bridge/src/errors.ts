@@ -90,6 +90,26 @@ export class UnauthorizedError extends BridgeError {
   }
 }
 
+/**
+ * A connection could not start: its QAD tenant is down or refuses the login (or another part of
+ * its start failed). The message names the connection and keeps the underlying code; the bridge
+ * retries it with backoff while the other connections run.
+ */
+export class ConnectionStartError extends BridgeError {
+  readonly connectionId: string;
+  /** the stable code of what failed underneath (e.g. QAD_ERR_AUTH_FAILED) */
+  readonly causeCode: string | undefined;
+
+  constructor(connectionId: string, what: string, cause: unknown) {
+    const inner = cause as { code?: unknown; message?: unknown } | undefined;
+    const causeCode = typeof inner?.code === 'string' ? inner.code : undefined;
+    const said = typeof inner?.message === 'string' ? inner.message : String(cause);
+    super('BRIDGE_ERR_CONNECTION_START', `connection ${connectionId}: ${what}: ${causeCode ? `[${causeCode}] ` : ''}${said}`, { statusCode: 503, retryable: true, cause });
+    this.connectionId = connectionId;
+    this.causeCode = causeCode;
+  }
+}
+
 export class NotReadyError extends BridgeError {
   constructor(message: string, options: BridgeErrorOptions = {}) {
     super('BRIDGE_ERR_NOT_READY', message, { statusCode: 503, retryable: true, ...options });

@@ -12,8 +12,8 @@ export interface QadTenantControl {
   /** changes `count` records; without `bumpModifiedDate` only content-hash detection can see it */
   editRecords(table: 'customers' | 'suppliers' | 'items' | 'contacts', count: number, options?: { bumpModifiedDate?: boolean; keys?: string[] }): string[];
   setLatency(ms: number): void;
-  /** the next `count` calls (of `kinds`, or any) fail with `status`; by default refused, nothing done */
-  failNext(count: number, status?: number, kinds?: CallKind[], effect?: FaultEffect): void;
+  /** the next `count` calls (of `kinds`, or any) fail with `status`; by default refused, nothing done; with `retryAfterSeconds` the answer carries Retry-After */
+  failNext(count: number, status?: number, kinds?: CallKind[], effect?: FaultEffect, retryAfterSeconds?: number): void;
   /** step `step` of the next order write fails (503 or crash); by default refused, nothing done */
   failOrderAtStep(step: number, options?: { mode?: '5xx' | 'crash'; effect?: FaultEffect; downForMs?: number }): void;
   /** the lost answer: step `step` is carried out and committed, then its answer is lost (503 or crash) */
@@ -40,8 +40,8 @@ export function createControl(state: TenantState, server: { crash(downForMs?: nu
     setLatency: (ms) => {
       state.faults.latencyMs = Math.max(0, ms);
     },
-    failNext: (count, status = 503, kinds, effect = 'refused') => {
-      state.faults.failNext = { count, status, effect, ...(kinds ? { kinds } : {}) };
+    failNext: (count, status = 503, kinds, effect = 'refused', retryAfterSeconds) => {
+      state.faults.failNext = { count, status, effect, ...(kinds ? { kinds } : {}), ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
     },
     failOrderAtStep: (step, options = {}) => {
       const { mode = '5xx', effect = 'refused', downForMs } = options;
@@ -112,8 +112,8 @@ export async function handleControl(control: QadTenantControl, ctx: RequestConte
       case 'POST faults':
         if (body.latencyMs !== undefined) control.setLatency(num('latencyMs'));
         if (body.failNext !== undefined) {
-          const f = body.failNext as { count: number; status?: number; kinds?: CallKind[]; effect?: unknown };
-          control.failNext(f.count, f.status, f.kinds, faultEffect(f.effect, 'failNext.effect'));
+          const f = body.failNext as { count: number; status?: number; kinds?: CallKind[]; effect?: unknown; retryAfterSeconds?: number };
+          control.failNext(f.count, f.status, f.kinds, faultEffect(f.effect, 'failNext.effect'), f.retryAfterSeconds);
         }
         if (body.orderStepFault !== undefined) {
           const f = body.orderStepFault as { step: number; mode?: '5xx' | 'crash'; effect?: unknown; downForMs?: number };

@@ -53,8 +53,8 @@ export type FaultEffect = 'refused' | 'answerLost';
 
 export interface FaultSettings {
   latencyMs: number;
-  /** the next `count` calls (of `kinds`, or any) answer `status`, with `effect` (default refused) */
-  failNext: { count: number; status: number; kinds?: CallKind[]; effect: FaultEffect } | null;
+  /** the next `count` calls (of `kinds`, or any) answer `status`, with `effect` (default refused) and, if set, a Retry-After */
+  failNext: { count: number; status: number; kinds?: CallKind[]; effect: FaultEffect; retryAfterSeconds?: number } | null;
   /**
    * Step `step` of an order write (counted over ORDER_STEP_KINDS and QXtend sales-order calls from
    * the moment this is set) fails with a 503 or a server crash, either refused (not carried out) or

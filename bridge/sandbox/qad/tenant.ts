@@ -58,6 +58,8 @@ export interface SimulatedQadTenant {
   close(): Promise<void>;
 }
 
+const FAILURE_TITLES: Record<number, string> = { 408: 'Request Timeout', 429: 'Too Many Requests', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
 const SO_PATHS = { headers: 'api/erp/salesOrderHeaders', grid: 'api/erp/salesOrderLinesGrid', fieldChange: 'api/erp/salesOrderLines/fieldChange' };
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -127,7 +129,7 @@ export async function startSimulatedQadTenant(options: QadTenantOptions = {}): P
     if (failNext && failNext.count > 0 && !failNext.kinds && failNext.effect === 'refused') {
       takeOneFailNext(failNext);
       state.count('faulted');
-      write(res, failurePage(failNext.status));
+      write(res, failurePage(failNext.status, failNext.retryAfterSeconds));
       return;
     }
     // A fault aimed at a kind of call or an order step can only match once the call is routed. When
@@ -154,7 +156,7 @@ export async function startSimulatedQadTenant(options: QadTenantOptions = {}): P
       await crash(fault.crashDownForMs);
       return;
     }
-    write(res, failurePage(fault.status));
+    write(res, failurePage(fault.status, fault.retryAfterSeconds));
   }
 
   function takeOneFailNext(failNext: NonNullable<FaultSettings['failNext']>): void {
@@ -163,11 +165,11 @@ export async function startSimulatedQadTenant(options: QadTenantOptions = {}): P
   }
 
   /** The armed fault this routed call sets off, if any (each is used up as it fires). */
-  function takeFault(kind: CallKind, reply: Reply): { status: number; effect: FaultEffect; crashDownForMs?: number } | null {
+  function takeFault(kind: CallKind, reply: Reply): { status: number; effect: FaultEffect; crashDownForMs?: number; retryAfterSeconds?: number } | null {
     const failNext = state.faults.failNext;
     if (failNext && failNext.count > 0 && (!failNext.kinds || failNext.kinds.includes(kind))) {
       takeOneFailNext(failNext);
-      return { status: failNext.status, effect: failNext.effect };
+      return { status: failNext.status, effect: failNext.effect, ...(failNext.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failNext.retryAfterSeconds }) };
     }
     const stepFault = state.faults.orderStepFault;
     if (stepFault && (reply.orderStep || ORDER_STEP_KINDS.has(kind))) {
@@ -180,8 +182,10 @@ export async function startSimulatedQadTenant(options: QadTenantOptions = {}): P
     return null;
   }
 
-  function failurePage(status: number): Reply {
-    return tomcatPage(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
+  function failurePage(status: number, retryAfterSeconds?: number): Reply {
+    const title = FAILURE_TITLES[status] ?? 'Internal Server Error';
+    const page = tomcatPage(status, title);
+    return retryAfterSeconds === undefined ? page : { ...page, headers: { ...page.headers, 'retry-after': String(retryAfterSeconds) } };
   }
 
   function write(res: ServerResponse, reply: Reply): void {

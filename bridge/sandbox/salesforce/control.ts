@@ -41,7 +41,7 @@ export class OrgControl {
 
   // ---- faults
   addFault(rule: FaultRule): void {
-    const kinds = [401, 429, 503, 'UNABLE_TO_LOCK_ROW', 'latency'];
+    const kinds = [401, 408, 429, 503, 'UNABLE_TO_LOCK_ROW', 'latency'];
     if (!kinds.includes(rule.kind)) throw new SalesforceApiError(400, 'INVALID_FAULT', `fault kind must be one of ${kinds.join(', ')}, got ${String(rule.kind)}`);
     this.faultInjector.add(rule);
   }

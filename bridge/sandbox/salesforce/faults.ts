@@ -2,9 +2,9 @@ import { SalesforceApiError } from './errors.js';
 
 /**
  * Faults the control surface can inject: extra latency, or the next N matching calls answering
- * 401 / 429 / 503 / UNABLE_TO_LOCK_ROW. A rule matches by path prefix and method when given.
+ * 401 / 408 / 429 / 503 / UNABLE_TO_LOCK_ROW. A rule matches by path prefix and method when given.
  */
-export type FaultKind = 401 | 429 | 503 | 'UNABLE_TO_LOCK_ROW' | 'latency';
+export type FaultKind = 401 | 408 | 429 | 503 | 'UNABLE_TO_LOCK_ROW' | 'latency';
 
 export interface FaultRule {
   kind: FaultKind;
@@ -78,6 +78,8 @@ function faultError(rule: FaultRule): SalesforceApiError {
       return new SalesforceApiError(429, rule.errorCode ?? 'REQUEST_LIMIT_EXCEEDED', rule.message ?? 'ConcurrentPerOrgLongTxn Limit exceeded.', [], {
         'Retry-After': String(rule.retryAfterSeconds ?? 1),
       });
+    case 408:
+      return new SalesforceApiError(408, rule.errorCode ?? 'REQUEST_TIMEOUT', rule.message ?? 'Request timed out', [], retryAfter);
     case 503:
       return new SalesforceApiError(503, rule.errorCode ?? 'SERVER_UNAVAILABLE', rule.message ?? 'Server is temporarily unavailable. Try again later.', [], retryAfter);
     default:

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadBridgeConfig, type BridgeConfig } from '../config/index.js';
+import { establishInstanceId } from '../lib/instanceId.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
 import { composeBridge, type ComposedBridge, type ComposeOptions } from '../sync/compose.js';
@@ -25,6 +26,10 @@ export function readConfig(args: CliArgs): { config: BridgeConfig; baseDir: stri
 export async function loadBridge(args: CliArgs, io: CliIo, extra: Partial<ComposeOptions> = {}): Promise<{ bridge: ComposedBridge; config: BridgeConfig; logger: Logger }> {
   const { config, baseDir } = readConfig(args);
   const logger = cliLogger(io);
+  // this process's identity in job claims and leases: ML_CONNECTOR_INSTANCE_ID, else a slot kept in
+  // the data folder next to the SQLite file (see lib/instanceId.ts)
+  const identity = establishInstanceId({ dir: path.dirname(path.resolve(baseDir, config.store.file)), env: io.env });
+  logger.info({ instanceId: identity.id, source: identity.source }, 'bridge instance identity');
   let opened: Store | null = null;
   const connectionId = typeof args.values.connection === 'string' ? args.values.connection : undefined;
   if (connectionId && !config.connections.some((c) => c.id === connectionId)) {

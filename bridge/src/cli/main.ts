@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   backfill: { summary: 'full re-read of QAD into Salesforce with a progress bar', load: async () => (await import('./commands/backfill.js')).backfillCommand },
   replay: { summary: 'replay one audited attempt by its Bridge_Event_Id__c', load: async () => (await import('./commands/replay.js')).replayCommand },
   connections: { summary: 'list configured connections, their jobs and stored credentials', load: async () => (await import('./commands/connections.js')).connectionsCommand },
+  keys: { summary: 'keys rotate: re-seal every stored credential under the newest master key', load: async () => (await import('./commands/keys.js')).keysCommand },
   ping: { summary: 'check every credential and permission against the real systems; print what to fix', load: async () => (await import('./commands/ping.js')).pingCommand },
   sandbox: { summary: 'start the simulated Salesforce org, Pub/Sub bus and QAD tenant; print one JSON line', load: async () => (await import('./commands/sandbox.js')).sandboxCommand },
   demo: { summary: 'seeded sandbox + bridge on SQLite: sync, activate orders, print a summary (--json)', load: async () => (await import('./commands/demo.js')).demoCommand },

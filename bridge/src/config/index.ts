@@ -8,3 +8,4 @@ export type { QadRecordLike, MissingLink, SalesforceWrite } from './applyMapping
 export { checkMappingAgainstDescribe, assertMappingsMatchOrg, fieldLengths } from './describeCheck.js';
 export type { DescribeField, SObjectDescribeLike } from './describeCheck.js';
 export { formatZodProblems, formatPath } from './zodProblems.js';
+export { readCaFile, type CaFileOptions } from './caFile.js';

@@ -92,6 +92,11 @@ export const mappingFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['fields', index, 'salesforce'], message: `${field.salesforce} is already mapped by fields[${first}]. Fix: map each Salesforce field once` });
       }
       seen.set(lower, index);
+      // a key cut to fit would give two QAD records one External ID and merge them into one record;
+      // an over-long key is refused record by record instead (QAD_ERR_KEY_TOO_LONG)
+      if ('qadKey' in field && field.truncate) {
+        ctx.addIssue({ code: 'custom', path: ['fields', index, 'truncate'], message: 'a key field cannot be cut to fit: two records would share one External ID. Fix: remove "truncate" from the key field' });
+      }
       const computed = 'constant' in field || 'qadKey' in field || 'link' in field;
       if (computed && field.ownership !== 'qad') {
         ctx.addIssue({ code: 'custom', path: ['fields', index, 'ownership'], message: 'a constant, key or link field cannot be written back to QAD. Fix: set "ownership": "qad"' });

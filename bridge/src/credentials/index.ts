@@ -2,4 +2,4 @@ export { loadKeyring, decodeKey, weakKeyReasons, keyIdOf, KEY_BYTES, ENV_MASTER_
 export type { Keyring, LoadKeyringOptions } from './masterKey.js';
 export { CredentialVault } from './vault.js';
 export type { SealedSecret } from './vault.js';
-export { ConnectionSecrets } from './connectionSecrets.js';
+export { ConnectionSecrets, type RotationReport } from './connectionSecrets.js';

@@ -65,6 +65,13 @@ export function weakKeyReasons(key: Buffer): string[] {
   // repeated short pattern lands far below 3.5.
   const entropy = shannonEntropy(key);
   if (entropy < 3.5) reasons.push(`its byte entropy is ${entropy.toFixed(2)} bits/byte (random keys have about 4.8)`);
+  // A passphrase encoded as base64 or hex decodes to text: varied enough to pass the entropy test,
+  // but each byte is one of ~95 printable characters, not one of 256. Random bytes are printable
+  // about 37 % of the time; 28 or more of 32 happens by chance about once in 10^8 keys.
+  const printable = key.filter((byte) => (byte >= 0x20 && byte <= 0x7e) || byte === 0x09 || byte === 0x0a || byte === 0x0d).length;
+  if (key.length > 0 && printable >= Math.ceil(key.length * 0.875)) {
+    reasons.push(`${printable} of its ${key.length} bytes are printable text: it is a passphrase written as base64 or hex, not random bytes`);
+  }
   return reasons;
 }
 

@@ -46,8 +46,17 @@ const streamStateSchema = z.object({
   pendingJobs: z.number(),
 });
 
+/** whether a connection runs or is failing to start (and retried with backoff) */
+export const startStateSchema = z.object({
+  state: z.enum(['starting', 'running', 'failing']),
+  error: z.string().nullable().describe('the last start failure, naming the connection and the underlying code'),
+  attempts: z.number(),
+  nextAttemptAt: z.string().nullable(),
+});
+
 const runtimeSchema = z.object({
   running: z.boolean(),
+  start: startStateSchema.optional(),
   streams: z.array(streamStateSchema),
   lastQadPollAt: z.string().nullable(),
   cdcPosition: z.string().nullable(),

@@ -3,16 +3,17 @@ import path from 'node:path';
 import { SalesforceClient } from '../clients/salesforce/index.js';
 import { connectionSecrets, loadMappings, type BridgeConfig, type ConnectionConfig } from '../config/index.js';
 import { ConnectionSecrets, CredentialVault, loadKeyring } from '../credentials/index.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ConnectionStartError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { openStore, type Store } from '../store/index.js';
 import type { StreamName } from './api.js';
 import type { ConnectionRuntimeOptions } from './connectionRuntime.js';
 import { pubSubConsumerFactory, type PubSubSettings } from './consumerFactory.js';
+import type { RetryPolicyOptions } from '../lib/retryPolicy.js';
 import { SyncEngine } from './engine.js';
 import { mappingSetFrom } from './mapping.js';
 import { createSyncMetrics, type SyncMetrics } from './metrics.js';
-import type { QadPort } from './ports.js';
+import type { QadPollRun, QadPort } from './ports.js';
 
 /** builds the connection's QAD client from its config and decrypted secrets (see qadPort.ts) */
 export type QadPortFactory = (connection: ConnectionConfig, secrets: Readonly<Record<string, string>>, options: { sandboxMode: boolean; logger: Logger }) => Promise<QadPort & { close?(): Promise<void> }>;
@@ -34,6 +35,8 @@ export interface ComposeOptions {
   databaseSchema?: string;
   /** called once the store is open and migrated, before any client is built */
   onStoreOpen?: (store: Store) => void;
+  /** backoff between attempts to start a connection that failed to (tests shorten it) */
+  startRetry?: RetryPolicyOptions;
 }
 
 export interface ComposedBridge {
@@ -46,6 +49,70 @@ export interface ComposedBridge {
   salesforce: Map<string, SalesforceClient>;
   qad: Map<string, QadPort & { close?(): Promise<void> }>;
   close(): Promise<void>;
+}
+
+type ClosableQadPort = QadPort & { close?(): Promise<void> };
+
+/**
+ * A connection's QAD port that connects when first needed (the engine asks before starting the
+ * connection) and again after a failure: a tenant that is down or refuses the login at start-up
+ * fails that connection, retryably and by name, instead of the whole bridge.
+ */
+export function connectingQadPort(connectionId: string, connect: () => Promise<ClosableQadPort>): QadPort & { connect(): Promise<void>; close(): Promise<void> } {
+  let port: ClosableQadPort | null = null;
+  let connecting: Promise<ClosableQadPort> | null = null;
+  const ready = (): Promise<ClosableQadPort> => {
+    if (port) return Promise.resolve(port);
+    connecting ??= connect().then(
+      (connected) => {
+        port = connected;
+        return connected;
+      },
+      (error: unknown) => {
+        connecting = null;
+        throw new ConnectionStartError(connectionId, 'its QAD tenant cannot be used', error);
+      },
+    );
+    return connecting;
+  };
+  const lazyPoll = (open: () => QadPollRun): QadPollRun => {
+    let run: Promise<QadPollRun> | null = null;
+    const opened = (): Promise<QadPollRun> => (run ??= ready().then(open));
+    let known: QadPollRun | null = null;
+    return {
+      get mode() {
+        if (!known) throw new ConnectionStartError(connectionId, 'the poll has not started', new Error('iterate the poll first'));
+        return known.mode;
+      },
+      async *[Symbol.asyncIterator]() {
+        known = await opened();
+        yield* known;
+      },
+      finish: async () => (await opened()).finish(),
+    };
+  };
+  return {
+    connect: async () => {
+      await ready();
+    },
+    poll: (object, cursor) => lazyPoll(() => port!.poll(object, cursor)),
+    readAll: (object, options) => ({
+      async *[Symbol.asyncIterator]() {
+        yield* (await ready()).readAll(object, options);
+      },
+    }),
+    get: async (object, key) => (await ready()).get(object, key),
+    updateBusinessRelation: async (object, key, fields) => (await ready()).updateBusinessRelation(object, key, fields),
+    createSalesOrder: async (order) => (await ready()).createSalesOrder(order),
+    recordHash: (record) => {
+      // records exist only once the port has connected and read them
+      if (!port) throw new ConnectionStartError(connectionId, 'its QAD tenant is not connected', new Error('no record was read yet'));
+      return port.recordHash(record);
+    },
+    close: async () => {
+      await port?.close?.();
+    },
+  };
 }
 
 /** the connection config as stored: everything but the secrets, which the vault keeps */
@@ -98,6 +165,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
     const metrics = createSyncMetrics();
     const salesforceClients = new Map<string, SalesforceClient>();
     const qadPorts = new Map<string, QadPort & { close?(): Promise<void> }>();
+    const prepare = new Map<string, () => Promise<void>>();
     for (const [index, connection] of config.connections.entries()) {
       const existing = await store.connections.get(connection.id);
       if (existing) await store.connections.updateConfig(connection.id, withoutSecrets(connection), connection.name);
@@ -119,9 +187,12 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
       );
       opened.push(salesforce);
       salesforceClients.set(connection.id, salesforce);
-      const qad = await options.qadPortFactory(connection, opened_, { sandboxMode: config.sandboxMode, logger: clog });
-      if (qad.close) opened.push({ close: () => qad.close!() });
+      // connected by the engine before the connection starts (and retried there), not here: one
+      // tenant that is down must not keep the others from starting
+      const qad = connectingQadPort(connection.id, () => options.qadPortFactory(connection, opened_, { sandboxMode: config.sandboxMode, logger: clog }));
+      opened.push(qad);
       qadPorts.set(connection.id, qad);
+      prepare.set(connection.id, () => qad.connect());
       const pubsub = options.pubsub?.[connection.id] ?? pubsubSettingsOf(connection, options.baseDir);
       const paused = Object.entries(connection.streams)
         .filter(([, s]) => s?.paused || s?.enabled === false)
@@ -148,7 +219,7 @@ export async function composeBridge(options: ComposeOptions): Promise<ComposedBr
         ...options.runtime,
       });
     }
-    const engine = new SyncEngine(store, runtimes, logger.child({ component: 'engine' }));
+    const engine = new SyncEngine(store, runtimes, logger.child({ component: 'engine' }), { prepare, ...(options.startRetry ? { startRetry: options.startRetry } : {}) });
     metrics.observe(engine);
     const closeClients = async (): Promise<void> => {
       for (const o of opened.splice(0).reverse()) await o.close().catch(() => undefined);

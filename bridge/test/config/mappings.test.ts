@@ -113,6 +113,11 @@ describe('mapping files', () => {
       expect(() => parseMappingFile(computed, 'item.json')).toThrowError(
         expect.objectContaining({ problems: ['item.json: fields[6].ownership: a constant, key or link field cannot be written back to QAD. Fix: set "ownership": "qad"'] }),
       );
+      const cutKey = structuredClone(good);
+      cutKey.fields.find((f: { qadKey?: boolean }) => f.qadKey).truncate = true;
+      expect(() => parseMappingFile(cutKey, 'item.json')).toThrowError(
+        expect.objectContaining({ problems: [expect.stringMatching(/^item\.json: fields\[\d\]\.truncate: a key field cannot be cut to fit.*Fix: remove "truncate" from the key field$/)] }),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -34,8 +34,28 @@ describe('master key loading', () => {
     ['a counter', Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex'), /too weak: it is a simple arithmetic sequence/],
     ['a repeated short pattern', Buffer.from('abcdabcdabcdabcdabcdabcdabcdabcd').toString('base64'), /too weak: its byte entropy is 2\.00/],
     ['not an encoding at all', 'correct horse battery staple!!', /neither base64 nor hex/],
+    // issue 10: varied text passes an entropy test; its bytes are still only printable characters
+    ['a base64-encoded passphrase', Buffer.from('Correct-Horse-Battery-Staple-42!').toString('base64'), /too weak: 32 of its 32 bytes are printable text: it is a passphrase/],
+    ['a hex-encoded passphrase', Buffer.from('my company name 2026 / prod key!').toString('hex'), /too weak: .*printable text/],
+    ['a base64-encoded random-looking ASCII string', Buffer.from('kP9#vL2$qW8@zX5!mN7&bR4*tY6^hJ3%').toString('base64'), /too weak: .*printable text/],
   ])('refuses a key that is %s', (_label, text, message) => {
     expect(() => loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: text } })).toThrowError(message);
+  });
+
+  it('passes random keys: the printable-text rule does not refuse real keys', () => {
+    const refused = Array.from({ length: 2_000 }, () => strongKey()).filter((key) => weakKeyReasons(key).length > 0);
+    expect(refused).toEqual([]);
+  });
+
+  it('checks the strength of a key from a key file the same way', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mlc-key-'));
+    try {
+      const file = path.join(dir, 'master.key');
+      writeFileSync(file, `${Buffer.from('Correct-Horse-Battery-Staple-42!').toString('base64')}\n`);
+      expect(() => loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY_FILE: file } })).toThrowError(/too weak: .*passphrase/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('never puts the key text into the refusal', () => {
@@ -78,6 +98,16 @@ describe('master key loading', () => {
 
 describe('credential vault', () => {
   const keyring = loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: strongKey().toString('base64') } });
+
+  it('seals with the active key only; retired keys only open', () => {
+    const active = strongKey();
+    const retired = strongKey();
+    const withRetired = new CredentialVault(loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: active.toString('base64'), ML_CONNECTOR_RETIRED_KEYS: retired.toString('base64') } }));
+    const sealedBefore = new CredentialVault(loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: retired.toString('base64') } })).seal('old-secret', 'ctx');
+    expect(sealedBefore.keyId).toBe(keyIdOf(retired));
+    expect(withRetired.open(sealedBefore, 'ctx')).toBe('old-secret');
+    for (let i = 0; i < 5; i += 1) expect(withRetired.seal(`s${i}`, 'ctx').keyId).toBe(keyIdOf(active));
+  });
   const vault = new CredentialVault(keyring);
 
   it('round-trips and never stores the plaintext', () => {
@@ -153,11 +183,22 @@ describe.each(storeTargetNames())('connection secrets in the %s store', (name) =
       loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: newKey.toString('base64'), ML_CONNECTOR_RETIRED_KEYS: oldKey.toString('base64') } }),
     );
     const rotating = new ConnectionSecrets(store, rotatedVault);
-    expect(await rotating.rotate()).toBe(2);
-    expect(await rotating.rotate()).toBe(0);
+    expect(await rotating.rotate()).toEqual({ activeKeyId: keyIdOf(newKey), rotated: 2, unreadable: [] });
+    expect(await rotating.rotate()).toMatchObject({ rotated: 0, unreadable: [] });
     expect((await store.credentials.list('acme')).every((row) => row.keyId === keyIdOf(newKey))).toBe(true);
     const newOnly = new ConnectionSecrets(store, new CredentialVault(loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: newKey.toString('base64') } })));
     expect((await newOnly.load('acme'))['qad.password']).toBe('qad-pass-value');
     await expect(secrets.load('acme')).rejects.toMatchObject({ code: 'BRIDGE_ERR_CREDENTIAL_KEY_UNKNOWN' });
+  });
+
+  it('rotates what it can open and reports, by connection and kind, what it cannot', async () => {
+    const lost = strongKey();
+    await new ConnectionSecrets(store, new CredentialVault(loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: lost.toString('base64') } }))).save('acme', { 'qad.password': 'sealed-with-a-lost-key' });
+    const old = strongKey();
+    await new ConnectionSecrets(store, new CredentialVault(loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: old.toString('base64') } }))).save('acme', { 'salesforce.clientSecret': 'sf-secret-value' });
+    const next = strongKey();
+    const report = await new ConnectionSecrets(store, new CredentialVault(loadKeyring({ env: { ML_CONNECTOR_MASTER_KEY: next.toString('base64'), ML_CONNECTOR_RETIRED_KEYS: old.toString('base64') } }))).rotate();
+    expect(report).toEqual({ activeKeyId: keyIdOf(next), rotated: 1, unreadable: [{ connectionId: 'acme', kind: 'qad.password', keyId: keyIdOf(lost), code: 'BRIDGE_ERR_CREDENTIAL_KEY_UNKNOWN' }] });
+    expect(JSON.stringify(report)).not.toContain('sealed-with-a-lost-key');
   });
 });

@@ -20,6 +20,7 @@ export const startCommand: CliCommand = {
         apiToken,
         metricsRegistry: bridge.metrics.registry,
         logger,
+        sandboxMode: config.sandboxMode,
         host: config.http.host,
         port: config.http.port,
         handleSignals: false,

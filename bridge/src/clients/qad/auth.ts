@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js';
-import { QadAuthError, QadConfigError, QadServerError } from './errors.js';
+import { QadAuthError, QadConfigError } from './errors.js';
 import type { RestProfile } from './profile.js';
 import type { Send } from './transport.js';
 import type { QadCredentials } from './types.js';
@@ -28,6 +28,7 @@ export class QadAuth {
     private readonly settings: AuthSettings,
     private readonly credentials: QadCredentials,
     private readonly baseUrl: URL,
+    /** a send outside the tenant's request slots: callers renew while holding one (see transport) */
     private readonly send: Send,
     private readonly clock: () => number,
     private readonly logger: Logger,
@@ -125,7 +126,6 @@ export class QadAuth {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const res = await this.send({ method: 'POST', url, headers, ...(body === undefined ? {} : { body }), idempotent: true });
-    if (res.status >= 500) throw new QadServerError(`QAD token endpoint answered HTTP ${res.status}`, res.status);
     let json: Record<string, unknown> = {};
     try {
       json = JSON.parse(res.text) as Record<string, unknown>;

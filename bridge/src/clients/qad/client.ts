@@ -1,17 +1,18 @@
 import type { Logger } from '../../logger.js';
 import { silentLogger } from '../../logger.js';
-import type { QadAdapter, QadPage } from './adapter.js';
+import type { QadAdapter } from './adapter.js';
 import { QadAuth } from './auth.js';
-import { createPoll } from './changes.js';
-import { QadConfigError, QadValidationError } from './errors.js';
+import { createPoll, recordPage, screenPage } from './changes.js';
+import { QadConfigError, QadRecordRejectedError, QadValidationError } from './errors.js';
 import { InMemoryHashStore } from './hashStore.js';
 import { salesOrderNumberFor } from './orderNumber.js';
 import { QAD_LIST_OBJECTS, type QadListObject, type QadProfile } from './profile.js';
+import { rejectionOf, screenRecord, type FieldLabel } from './recordRules.js';
 import { QxtendAdapter } from './qxtend/qxtendAdapter.js';
 import { QxtendCaller } from './qxtend/soap.js';
 import { RestAdapter } from './rest/restAdapter.js';
 import { QadTransport, retryOptions, tenantSemaphore } from './transport.js';
-import type { HashStore, QadCredentials, QadPoll, QadRecord, QadWorkspace, SalesOrderInput, SalesOrderOutcome } from './types.js';
+import type { HashStore, QadCredentials, QadPoll, QadReadPage, QadRecord, QadRecordPage, QadRecordProblem, QadWorkspace, SalesOrderInput, SalesOrderOutcome } from './types.js';
 import { checkResolvedHost, systemResolver, validateTenantUrl, type HostResolver } from './urlPolicy.js';
 
 export interface QadClientConfig {
@@ -50,10 +51,12 @@ export class QadClient {
   readonly #config: QadClientConfig;
   readonly #resolver: HostResolver;
   readonly #urls: URL[];
+  readonly #logger: Logger;
 
   constructor(config: QadClientConfig, deps: QadClientDeps = {}) {
     const logger = (deps.logger ?? silentLogger).child({ component: 'qad-client', profile: config.profile.name });
     this.profile = config.profile;
+    this.#logger = logger;
     this.#config = config;
     this.#hashStore = deps.hashStore ?? new InMemoryHashStore();
     this.#resolver = deps.resolver ?? systemResolver;
@@ -86,7 +89,7 @@ export class QadClient {
       const url = validateTenantUrl(config.baseUrl, policy);
       const transport = transportFor(url);
       this.#urls = [url];
-      const auth = new QadAuth(config.profile.auth, config.credentials, url, transport.send, clock, logger);
+      const auth = new QadAuth(config.profile.auth, config.credentials, url, transport.sendOutsideLimit, clock, logger);
       this.#adapter = new RestAdapter(url, config.profile, config.workspace, auth, transport, logger);
     }
   }
@@ -109,26 +112,63 @@ export class QadClient {
     return this.#adapter.watermarkSupported(object) ? 'watermark' : 'hash';
   }
 
-  /** Every record of an object, page by page. */
-  read(object: QadListObject): AsyncIterable<QadRecord[]> {
+  /**
+   * Every record of an object, page by page; rows that break a record rule (recordRules.ts) come on
+   * the page's `rejected` instead, each with its code and message for the audit.
+   */
+  read(object: QadListObject): AsyncIterable<QadRecordPage> {
     const pages = this.readPages(object);
     return {
       async *[Symbol.asyncIterator]() {
-        for await (const page of pages) yield page.records;
+        for await (const page of pages) yield recordPage(page.records, [...page.rejected]);
       },
     };
   }
 
-  /** Every record of an object, page by page with each page's position, going on after `resumeAfter` when given. */
-  readPages(object: QadListObject, options: { resumeAfter?: string | null } = {}): AsyncIterable<QadPage> {
+  /**
+   * Every record of an object, page by page with each page's position, going on after
+   * `resumeAfter` when given. Rows that break a record rule come on the page's `rejected`.
+   */
+  readPages(object: QadListObject, options: { resumeAfter?: string | null } = {}): AsyncIterable<QadReadPage> {
     this.#assertSupported(object);
-    return { [Symbol.asyncIterator]: () => this.#adapter.readPages(object, options) };
+    const screen = (record: QadRecord): QadRecordProblem[] => this.#screen(object, record);
+    const adapter = this.#adapter;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const page of adapter.readPages(object, options)) {
+          const { good, rejected } = screenPage(page.records, screen);
+          yield { records: good, position: page.position, rejected: rejected.map((r) => r.rejection) };
+        }
+      },
+    };
   }
 
-  /** The records changed since `cursor` (watermark mode) or since the last stored hashes (hash mode). */
+  /**
+   * The records changed since `cursor` (watermark mode) or since the last stored hashes (hash mode).
+   * Refused rows come on each page's `rejected`, once per content (see changes.ts).
+   */
   pollChanges(object: QadListObject, options: { cursor?: string | null } = {}): QadPoll {
     this.#assertSupported(object);
-    return createPoll(this.#adapter, this.#hashStore, object, options.cursor);
+    return createPoll(this.#adapter, this.#hashStore, object, options.cursor, (record) => this.#screen(object, record), (cursor) =>
+      this.#logger.warn({ object, cursor: cursor.slice(0, 60) }, 'stored QAD watermark is not a date; reading everything once, content hashes decide what changed'),
+    );
+  }
+
+  /** The record rules, with problems naming the tenant's own field beside the canonical one. */
+  #screen(object: QadListObject, record: QadRecord): QadRecordProblem[] {
+    return screenRecord(record, this.#fieldLabel(object), { domainInKey: !this.profile.singleDomain });
+  }
+
+  #fieldLabel(object: QadListObject): FieldLabel {
+    const spec = this.profile.objects[object] as { fields?: Record<string, string>; browse?: { columns?: Record<string, string> } } | undefined;
+    const maps = [spec?.browse?.columns ?? {}, spec?.fields ?? {}];
+    return (canonical) => {
+      for (const map of maps) {
+        const tenant = Object.keys(map).find((field) => map[field] === canonical);
+        if (tenant) return `${canonical} (QAD field ${tenant})`;
+      }
+      return canonical;
+    };
   }
 
   #assertSupported(object: QadListObject): void {
@@ -138,9 +178,17 @@ export class QadClient {
     }
   }
 
-  getRecord(object: QadListObject, key: string): Promise<QadRecord | null> {
+  /** One record by key; a record that breaks a record rule is refused with QadRecordRejectedError. */
+  async getRecord(object: QadListObject, key: string): Promise<QadRecord | null> {
     assertListObject(object);
-    return this.#adapter.getRecord(object, key);
+    const record = await this.#adapter.getRecord(object, key);
+    if (!record) return null;
+    const problems = this.#screen(object, record);
+    if (problems.length > 0) {
+      const rejection = rejectionOf(record, problems);
+      throw new QadRecordRejectedError(rejection.code, rejection.message, rejection.problems);
+    }
+    return record;
   }
 
   updateCustomer(key: string, fields: Record<string, unknown>): Promise<QadRecord> {

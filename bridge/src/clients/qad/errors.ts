@@ -1,4 +1,5 @@
 import { CodedError } from '../../lib/codedError.js';
+import type { QadRecordProblem, QadRecordRejectionCode } from './types.js';
 
 /**
  * Every failure the QAD client reports. Callers branch on `code`; messages are for people and never
@@ -18,10 +19,12 @@ export type QadErrorCode =
   | 'QAD_ERR_NOT_FOUND'
   | 'QAD_ERR_ORDER_CONFLICT'
   | 'QAD_ERR_SERVER'
+  | 'QAD_ERR_RATE_LIMITED'
   | 'QAD_ERR_TRANSPORT'
   | 'QAD_ERR_TIMEOUT'
   | 'QAD_ERR_PROTOCOL'
   | 'QAD_ERR_SOAP_FAULT'
+  | QadRecordRejectionCode
   | UrlRefusalCode;
 
 /** One stable code per URL / entity-path rule, so a UI can point at the exact setting to fix. */
@@ -50,6 +53,8 @@ export type UrlRefusalCode =
 export interface QadErrorOptions {
   statusCode?: number;
   retryable?: boolean;
+  /** the tenant's Retry-After, in ms, when it asked for a pause longer than the client waits itself */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -57,12 +62,15 @@ export class QadError extends CodedError {
   readonly code: QadErrorCode;
   readonly statusCode: number;
   readonly retryable: boolean;
+  /** set when the tenant said how long to wait (Retry-After); a caller scheduling a retry waits at least this */
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: QadErrorCode, message: string, options: QadErrorOptions = {}) {
     super(message, options.cause);
     this.code = code;
     this.statusCode = options.statusCode ?? 500;
     this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -133,9 +141,27 @@ export class QadValidationError extends QadError {
   }
 }
 
+/** A record read by key that breaks a record rule (recordRules.ts); `problems` name each field and fix. */
+export class QadRecordRejectedError extends QadError {
+  constructor(
+    code: QadRecordRejectionCode,
+    message: string,
+    readonly problems: readonly QadRecordProblem[],
+  ) {
+    super(code, message, { statusCode: 422 });
+  }
+}
+
 export class QadServerError extends QadError {
   constructor(message: string, statusCode: number, options: QadErrorOptions = {}) {
     super('QAD_ERR_SERVER', message, { statusCode, retryable: true, ...options });
+  }
+}
+
+/** 429: the tenant turned the call away before doing it; the same call succeeds later. */
+export class QadRateLimitedError extends QadError {
+  constructor(message: string, options: QadErrorOptions = {}) {
+    super('QAD_ERR_RATE_LIMITED', message, { statusCode: 429, retryable: true, ...options });
   }
 }
 

@@ -5,5 +5,5 @@ export { InMemoryHashStore } from './hashStore.js';
 export { contentHash } from './mapping.js';
 export { salesOrderNumberFor } from './orderNumber.js';
 export { loadQadProfile, parseQadProfile, withOverrides, QAD_OBJECTS, QAD_LIST_OBJECTS, type QadProfile, type QadObjectName, type QadListObject } from './profile.js';
-export type { HashStore, PollResult, QadPoll, QadRecord, QadWorkspace, QadCredentials, SalesOrderInput, SalesOrderLineInput, SalesOrderOutcome } from './types.js';
+export type { HashStore, PollResult, QadPoll, QadReadPage, QadRecord, QadRecordPage, QadRecordProblem, QadRecordRejectionCode, QadRejectedRecord, QadWorkspace, QadCredentials, SalesOrderInput, SalesOrderLineInput, SalesOrderOutcome } from './types.js';
 export { validateTenantUrl, validateEntityPath, checkResolvedHost, type HostResolver } from './urlPolicy.js';

@@ -6,18 +6,32 @@ import type { QadRecord, QadWorkspace } from './types.js';
 const NUMERIC = new Set(['listPrice', 'quantity', 'unitPrice', 'line']);
 const BOOLEAN = new Set(['active']);
 
+/**
+ * A tenant value as its canonical type. Text columns may come as numbers and flags as "yes"/"1"
+ * (QXtend sends everything as text); a value that cannot be read as the field's type is kept as it
+ * came, so the record rules (recordRules.ts) refuse the record naming the field, instead of the
+ * value quietly becoming null or false.
+ */
 export function canonicalValue(field: string, value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (NUMERIC.has(field)) {
-    const n = typeof value === 'number' ? value : Number(String(value).trim());
-    return Number.isFinite(n) && String(value).trim() !== '' ? n : null;
+    if (typeof value === 'number') return value;
+    if (typeof value !== 'string') return value;
+    if (value.trim() === '') return null;
+    const n = Number(value.trim());
+    return Number.isFinite(n) ? n : value;
   }
   if (BOOLEAN.has(field)) {
     if (typeof value === 'boolean') return value;
-    return /^(true|yes|y|1)$/i.test(String(value).trim());
+    if (typeof value === 'number' && (value === 0 || value === 1)) return value === 1;
+    if (typeof value !== 'string') return value;
+    const text = value.trim();
+    if (/^(true|yes|y|1)$/i.test(text)) return true;
+    if (/^(false|no|n|0|)$/i.test(text)) return false;
+    return value;
   }
-  if (typeof value === 'object') return value;
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return value;
 }
 
 /** tenant row -> canonical fields; the first tenant field that is present wins for a canonical name. */

@@ -1,9 +1,10 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import type { Logger } from '../../logger.js';
-import { DEFAULT_RETRY_POLICY, mayRetry, parseRetryAfter, retryDelayMs, sleep as defaultSleep, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, sleep as defaultSleep, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
 import { Semaphore } from '../../lib/semaphore.js';
 import { QadError, QadTransportError } from './errors.js';
+import { qadRetryVerdict } from './retryVerdict.js';
 import { checkResolvedHost, type HostResolver, type UrlPolicyOptions } from './urlPolicy.js';
 
 export interface TransportRequest {
@@ -13,6 +14,8 @@ export interface TransportRequest {
   body?: string;
   /** repeatable without side effects; only these are retried on 5xx and connection errors */
   idempotent?: boolean;
+  /** SOAP: an HTTP 500 carries the fault the caller reads (see retryVerdict.ts) */
+  serverErrorIsAnswer?: boolean;
 }
 
 export interface TransportResponse {
@@ -33,8 +36,6 @@ export interface TransportOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
-
-const RETRY_STATUSES = new Set([502, 503, 504]);
 
 /**
  * Resolves through the injectable resolver and refuses private and metadata addresses at connect
@@ -86,6 +87,14 @@ export class QadTransport {
   send: Send = (req) => this.#options.semaphore.run(() => this.#sendWithRetries(req));
 
   /**
+   * One request that takes no slot of the tenant's limit: for the token renewal only. Order writes
+   * hold their slot across every step and renew the token from inside it, so a renewal that waited
+   * for a slot would wait on the very writes waiting for it (issue 10). A renewal is single-flight
+   * (QadAuth), so this puts at most one request over the limit, and only for the renewal itself.
+   */
+  sendOutsideLimit: Send = (req) => this.#sendWithRetries(req);
+
+  /**
    * Runs `task` holding one permit for all its requests, e.g. a multi-step order write, so other
    * work cannot interleave enough requests to starve it and it cannot deadlock on its own permits.
    */
@@ -93,8 +102,10 @@ export class QadTransport {
     return this.#options.semaphore.run(() => task((req) => this.#sendWithRetries(req)));
   }
 
+  /** Sends, and repeats what qadRetryVerdict says to; every status and failure is judged there. */
   async #sendWithRetries(req: TransportRequest): Promise<TransportResponse> {
     const idempotent = req.idempotent ?? req.method === 'GET';
+    const request = describeRequest(req);
     for (let retries = 0; ; retries += 1) {
       let response: TransportResponse | undefined;
       let failure: QadError | undefined;
@@ -103,15 +114,22 @@ export class QadTransport {
       } catch (error) {
         failure = error as QadError;
       }
-      const retryable = failure ? failure.retryable : RETRY_STATUSES.has(response!.status);
-      if (!retryable || !idempotent || !mayRetry(retries, this.#options.retry)) {
-        if (failure) throw failure;
-        return response!;
-      }
-      const retryAfter = response ? parseRetryAfter(response.headers['retry-after']) : null;
-      const delay = retryDelayMs(retries + 1, this.#options.retry, retryAfter, this.#options.random);
-      this.#options.logger.debug({ request: describeRequest(req), status: response?.status, code: failure?.code, delay }, 'retrying QAD call');
-      await this.#sleep(delay);
+      const verdict = qadRetryVerdict(
+        {
+          request,
+          idempotent,
+          retriesSoFar: retries,
+          ...(failure ? { failure } : { status: response!.status, retryAfterMs: parseRetryAfter(response!.headers['retry-after']) }),
+          // a SOAP fault comes as XML; a proxy's or Tomcat's HTML 500 is a failure like any other
+          ...(req.serverErrorIsAnswer && /xml/i.test(String(response?.headers['content-type'] ?? '')) ? { serverErrorIsAnswer: true } : {}),
+        },
+        this.#options.retry,
+        this.#options.random,
+      );
+      if (verdict.kind === 'answer') return response!;
+      if (verdict.kind === 'fail') throw verdict.error;
+      this.#options.logger.debug({ request, status: response?.status, code: failure?.code, delay: verdict.delayMs }, 'retrying QAD call');
+      await this.#sleep(verdict.delayMs);
     }
   }
 

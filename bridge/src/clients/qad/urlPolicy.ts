@@ -40,6 +40,30 @@ function isLoopbackName(hostname: string): boolean {
   return LOOPBACK_NAMES.has(host) || host.endsWith('.localhost');
 }
 
+/** 2000::/3: the only IPv6 space that is routed on the internet */
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
+/**
+ * IPv6 forms ipaddr.js files under "unicast" although they reach no public host: the deprecated
+ * IPv4-compatible ::a.b.c.d (::127.0.0.1 is loopback to many stacks) and anything outside 2000::/3
+ * (site-local fec0::/10 and unassigned space). The embedded IPv4 of ::a.b.c.d is judged by the IPv4
+ * rules, so the refusal names what it really points at.
+ */
+function checkIpv6Form(address: ipaddr.IPv6, options: UrlPolicyOptions, where: string): void {
+  if (address.range() !== 'unicast') return;
+  const parts = address.parts;
+  const compatible = parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || parts[7]! > 1);
+  if (compatible) {
+    const embedded = ipaddr.fromByteArray(address.toByteArray().slice(12)).toString();
+    const form = `${where} uses the IPv4-compatible IPv6 form of ${embedded}`;
+    checkAddress(embedded, options, form);
+    refuse('QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only', `${form}, which is deprecated and reaches no public host`, 'use the public host name of the QAD tenant');
+  }
+  if (!address.match(GLOBAL_UNICAST)) {
+    refuse('QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only', `${where} points at ${address.toString()}, outside the public IPv6 range 2000::/3`, 'use the public host name of the QAD tenant');
+  }
+}
+
 /** Refuses an IP address the bridge must never call; `where` tells whether it came from the URL or DNS. */
 export function checkAddress(address: string, options: UrlPolicyOptions = {}, where = 'the tenant URL'): void {
   const raw = stripBrackets(address).split('%')[0] ?? '';
@@ -48,6 +72,7 @@ export function checkAddress(address: string, options: UrlPolicyOptions = {}, wh
   }
   const parsed = ipaddr.process(raw);
   const normalized = parsed.toString();
+  if (parsed.kind() === 'ipv6') checkIpv6Form(parsed as ipaddr.IPv6, options, where);
   if (METADATA_ADDRESSES.has(normalized) || METADATA_ADDRESSES.has(ipaddr.parse(raw).toString())) {
     refuse('QAD_ERR_URL_METADATA', 'no-metadata-service', `${where} points at a cloud metadata service (${normalized})`, 'use the public host name of the QAD tenant');
   }

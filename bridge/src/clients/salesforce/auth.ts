@@ -29,6 +29,8 @@ export class TokenProvider {
   #token: string | null = null;
   #pending: Promise<string> | null = null;
   #identity: Identity | null = null;
+  /** the last token Salesforce answered something other than 401 to */
+  #accepted: string | null = null;
   readonly #options: TokenProviderOptions;
 
   constructor(options: TokenProviderOptions) {
@@ -47,6 +49,19 @@ export class TokenProvider {
       });
     }
     return this.#pending;
+  }
+
+  /** Records that Salesforce answered a call carrying `token` with something other than 401. */
+  accepted(token: string): void {
+    this.#accepted = token;
+  }
+
+  /**
+   * Whether `token` was accepted before: a 401 for such a token means Salesforce revoked a working
+   * session (worth renewing again), not that fresh tokens are refused (a configuration problem).
+   */
+  wasAccepted(token: string): boolean {
+    return this.#accepted === token;
   }
 
   /**

@@ -29,6 +29,8 @@ export interface SalesforceErrorOptions {
   cause?: unknown;
   /** every error item of the answer, for callers that need more than the first */
   details?: SalesforceApiErrorItem[];
+  /** the answer's Retry-After, in ms */
+  retryAfterMs?: number;
 }
 
 export class SalesforceError extends CodedError {
@@ -39,6 +41,8 @@ export class SalesforceError extends CodedError {
   readonly errorCode: string | undefined;
   readonly record: RecordRef | undefined;
   readonly details: SalesforceApiErrorItem[];
+  /** how long Salesforce asked to wait (Retry-After); a caller scheduling a retry waits at least this */
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: SalesforceErrorOptions = {}) {
     super(message, options.cause);
@@ -46,6 +50,7 @@ export class SalesforceError extends CodedError {
     this.errorCode = options.errorCode;
     this.record = options.record;
     this.details = options.details ?? [];
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   toJSON(): Record<string, unknown> {
@@ -111,6 +116,12 @@ export class ForbiddenError extends SalesforceError {
 /** 429, or REQUEST_LIMIT_EXCEEDED for concurrent long-running requests: back off and retry. */
 export class RateLimitedError extends SalesforceError {
   override readonly code = 'SF_ERR_RATE_LIMITED';
+  override readonly retryable = true;
+}
+
+/** 408: Salesforce gave up waiting for the request before doing it; the same call may go out again. */
+export class RequestTimeoutError extends SalesforceError {
+  override readonly code = 'SF_ERR_REQUEST_TIMEOUT';
   override readonly retryable = true;
 }
 
@@ -207,6 +218,8 @@ export interface ErrorContext {
   path: string;
   record?: RecordRef;
   isQuery?: boolean;
+  /** the answer's Retry-After, in ms, kept on the error for whoever schedules the next attempt */
+  retryAfterMs?: number | null;
 }
 
 function describeRecord(record: RecordRef | undefined): string {
@@ -231,6 +244,7 @@ export function errorFromResponse(status: number, body: unknown, context: ErrorC
   const where = `${context.method} ${context.path}${describeRecord(context.record)}`;
   const options: SalesforceErrorOptions = { statusCode: status, details, record: context.record };
   if (errorCode !== undefined) options.errorCode = errorCode;
+  if (context.retryAfterMs != null) options.retryAfterMs = context.retryAfterMs;
 
   if (errorCode === 'REQUEST_LIMIT_EXCEEDED') {
     if (/concurrent/i.test(sfMessage)) {
@@ -254,6 +268,7 @@ export function errorFromResponse(status: number, body: unknown, context: ErrorC
     return new RowLockedError(`Salesforce could not lock the row for ${where}: ${sfMessage}`, options);
   }
   if (status === 429) return new RateLimitedError(`Salesforce rate-limited ${where}; retry later`, options);
+  if (status === 408) return new RequestTimeoutError(`Salesforce timed out waiting for ${where} (HTTP 408); retry later`, options);
   if (status === 503 || status === 502 || status === 504) {
     // 5xx text never reaches a caller: it can be an HTML maintenance page or an internal trace.
     return new UnavailableError(`Salesforce is unavailable (HTTP ${status}) for ${where}; retry later`, options);
@@ -288,6 +303,7 @@ export function errorFromTokenResponse(status: number, body: unknown, loginUrl: 
   }
   if (status >= 500) return new ServerError(`Salesforce token endpoint failed with HTTP ${status} at ${loginUrl}`, options);
   if (status === 429) return new RateLimitedError(`Salesforce token endpoint rate-limited at ${loginUrl}; retry later`, options);
+  if (status === 408) return new RequestTimeoutError(`Salesforce token endpoint timed out at ${loginUrl} (HTTP 408); retry later`, options);
   const said = description ? ` (${oauthError}: ${description})` : oauthError ? ` (${oauthError})` : '';
   switch (oauthError) {
     case 'invalid_client_id':

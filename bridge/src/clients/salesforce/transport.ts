@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../logger.js';
-import { mayRetry, parseRetryAfter, retryDelayMs, type RandomSource, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
+import { parseRetryAfter, type RandomSource, type RetryPolicyOptions } from '../../lib/retryPolicy.js';
 import type { TokenProvider } from './auth.js';
 import { parseLimitInfo, type ApiBudget } from './budget.js';
-import { DailyLimitExceededError, errorFromResponse, NetworkError, SalesforceError, ServerError, type RecordRef } from './errors.js';
+import { DailyLimitExceededError, errorFromResponse, SalesforceError, ServerError, type RecordRef } from './errors.js';
+import { salesforceRetryVerdict } from './retryVerdict.js';
 import { sendOnce, type WireResponse } from './wire.js';
 
 /**
@@ -53,13 +54,13 @@ export class Transport {
     this.#deps = deps;
   }
 
-  /** Runs one logical call: budget gate, token, send, session refresh once, policy-driven retries. */
+  /** Runs one logical call: budget gate, token, send, then whatever salesforceRetryVerdict says. */
   async call(spec: CallSpec): Promise<WireResponse> {
     const { auth, budget, logger, retry, random, clock, sleep } = this.#deps;
     const pathOnly = spec.path.split('?')[0] ?? spec.path;
     const describe = `${spec.method} ${pathOnly}`;
     let retries = 0;
-    let sessionRefreshed = false;
+    let sessionRenewals = 0;
     for (;;) {
       budget.assertMayCall(spec.critical === true, spec.probe === true);
       let error: SalesforceError;
@@ -67,7 +68,7 @@ export class Transport {
       let token: string | undefined;
       const started = clock();
       try {
-        // A token request is safe to repeat, so its network faults and 503s share the policy below.
+        // A token request is safe to repeat, so its network faults and 503s share the verdict below.
         token = await auth.getAccessToken();
         const identity = auth.identity;
         if (!identity) throw new ServerError('Salesforce identity unknown after login');
@@ -83,6 +84,7 @@ export class Transport {
           },
           describe,
         );
+        if (response.status !== 401) auth.accepted(token);
         const usage = parseLimitInfo(response.headers['sforce-limit-info']);
         budget.observe(usage);
         logger.debug(
@@ -90,38 +92,52 @@ export class Transport {
           'salesforce call',
         );
         if (response.status >= 200 && response.status < 300) return response;
+        retryAfterMs = parseRetryAfter(response.headers['retry-after'], clock());
         error = errorFromResponse(response.status, response.json, {
           method: spec.method,
           path: pathOnly,
+          retryAfterMs,
           ...(spec.record ? { record: spec.record } : {}),
           ...(spec.isQuery ? { isQuery: true } : {}),
         });
-        retryAfterMs = parseRetryAfter(response.headers['retry-after'], clock());
       } catch (caught) {
         if (!(caught instanceof SalesforceError)) throw caught;
         error = caught;
       }
 
+      const verdict = salesforceRetryVerdict(
+        {
+          error,
+          safety: spec.safety,
+          tokenSent: token !== undefined,
+          tokenAccepted: token !== undefined && auth.wasAccepted(token),
+          retries,
+          sessionRenewals,
+          retryAfterMs,
+        },
+        retry,
+        random,
+      );
+      if (verdict.action === 'renew-session') {
+        sessionRenewals += 1;
+        if (verdict.countsAsRetry) retries += 1;
+        auth.invalidate(token);
+        logger.info({ path: pathOnly, renewal: sessionRenewals }, 'Salesforce session expired or revoked; fetching a new token and retrying');
+        if (verdict.delayMs > 0) await sleep(verdict.delayMs, spec.signal);
+        continue;
+      }
+      if (verdict.action === 'retry') {
+        retries += 1;
+        logger.warn({ code: error.code, statusCode: error.statusCode, path: pathOnly, retry: retries, delayMs: verdict.delayMs }, 'retrying Salesforce call');
+        await sleep(verdict.delayMs, spec.signal);
+        continue;
+      }
       if (error instanceof DailyLimitExceededError) {
         budget.markExhausted();
         logger.error({ code: error.code, path: pathOnly }, error.message);
-        throw error;
+      } else {
+        logger.debug({ code: error.code, statusCode: error.statusCode, errorCode: error.errorCode, path: pathOnly }, 'Salesforce call failed');
       }
-      if (error.code === 'SF_ERR_INVALID_SESSION' && token !== undefined && !sessionRefreshed) {
-        sessionRefreshed = true;
-        auth.invalidate(token);
-        logger.info({ path: pathOnly }, 'Salesforce session expired or invalid; fetching a new token and retrying once');
-        continue;
-      }
-      const repeatable = token === undefined || spec.safety === 'idempotent' || (error instanceof NetworkError && error.beforeSend);
-      if (error.retryable && repeatable && mayRetry(retries, retry)) {
-        retries += 1;
-        const delay = retryDelayMs(retries, retry, retryAfterMs, random);
-        logger.warn({ code: error.code, statusCode: error.statusCode, path: pathOnly, retry: retries, delayMs: delay }, 'retrying Salesforce call');
-        await sleep(delay, spec.signal);
-        continue;
-      }
-      logger.debug({ code: error.code, statusCode: error.statusCode, errorCode: error.errorCode, path: pathOnly }, 'Salesforce call failed');
       throw error;
     }
   }
@@ -137,11 +153,16 @@ export class Transport {
       try {
         return await auth.getAccessToken();
       } catch (error) {
-        if (!(error instanceof SalesforceError) || !error.retryable || !mayRetry(retries, retry)) throw error;
+        if (!(error instanceof SalesforceError)) throw error;
+        const verdict = salesforceRetryVerdict(
+          { error, safety: 'idempotent', tokenSent: false, tokenAccepted: false, retries, sessionRenewals: 0, retryAfterMs: error.retryAfterMs ?? null },
+          retry,
+          random,
+        );
+        if (verdict.action !== 'retry') throw error;
         retries += 1;
-        const delay = retryDelayMs(retries, retry, null, random);
-        logger.warn({ code: error.code, retry: retries, delayMs: delay }, 'retrying Salesforce token request');
-        await sleep(delay, signal);
+        logger.warn({ code: error.code, retry: retries, delayMs: verdict.delayMs }, 'retrying Salesforce token request');
+        await sleep(verdict.delayMs, signal);
       }
     }
   }

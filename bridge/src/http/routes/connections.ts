@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import type { ConnectionRecord } from '../../store/index.js';
 import type { ConnectionRuntimeStatus } from '../../sync/api.js';
+import type { ConnectionStartState } from '../../sync/engine.js';
+import { checkNewConnection, type ConnectionPolicyOptions } from '../connectionPolicy.js';
 import {
   connectionParamsSchema,
   connectionViewSchema,
@@ -35,7 +37,7 @@ function splitSecrets(body: CreateConnectionBody): { config: Record<string, unkn
 }
 
 /** What callers see: the stored config with `"set"` where a secret exists, never the secret. */
-function toView(record: ConnectionRecord, markers: Record<string, 'set'>, runtime: ConnectionRuntimeStatus | undefined): ConnectionView {
+function toView(record: ConnectionRecord, markers: Record<string, 'set'>, runtime: (ConnectionRuntimeStatus & { start?: ConnectionStartState }) | undefined): ConnectionView {
   const { id: _id, name: _name, salesforce: storedSalesforce, qad: storedQad, ...settings } = record.config as Record<string, unknown>;
   const config = { salesforce: storedSalesforce as Record<string, unknown> | undefined, qad: storedQad as Record<string, unknown> | undefined };
   const salesforce = { ...(config.salesforce ?? {}) } as ConnectionView['salesforce'];
@@ -57,12 +59,20 @@ function toView(record: ConnectionRecord, markers: Record<string, 'set'>, runtim
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     runtime: runtime
-      ? { running: runtime.running, streams: runtime.streams, lastQadPollAt: runtime.lastQadPollAt, cdcPosition: runtime.cdcPosition, apiBudget: runtime.apiBudget }
+      ? {
+          running: runtime.running,
+          // the sync engine adds how the connection's start stands (SyncEngine.status)
+          ...(runtime.start ? { start: runtime.start } : {}),
+          streams: runtime.streams,
+          lastQadPollAt: runtime.lastQadPollAt,
+          cdcPosition: runtime.cdcPosition,
+          apiBudget: runtime.apiBudget,
+        }
       : null,
   };
 }
 
-const connectionRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const connectionRoutes: FastifyPluginAsyncZod<ConnectionPolicyOptions> = async (fastify, options) => {
   const security = [{ bearerAuth: [] }];
 
   async function requireConnection(id: string): Promise<void> {
@@ -92,6 +102,7 @@ const connectionRoutes: FastifyPluginAsyncZod = async (fastify) => {
       },
     },
     async (request, reply) => {
+      checkNewConnection(request.body, options);
       const { config, secrets } = splitSecrets(request.body);
       const record = await fastify.store.connections.create({ id: request.body.id, name: request.body.name, config });
       try {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ConnectionStartState } from '../../sync/engine.js';
 import { errorBodySchema } from '../schemas.js';
 
 /**
@@ -12,6 +13,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
     '/health',
     {
+      config: { loadShedding: false },
       schema: {
         tags: ['probes'],
         summary: 'Liveness',
@@ -24,11 +26,16 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const readiness = z.object({
     status: z.enum(['ready', 'not ready']),
     checks: z.object({ store: z.enum(['ok', 'unreachable']), engine: z.enum(['ready', 'starting']) }),
+    failing: z
+      .array(z.object({ connectionId: z.string(), error: z.string().nullable(), attempts: z.number(), nextAttemptAt: z.string().nullable() }))
+      .optional()
+      .describe('connections that cannot start (their tenant down, their login refused), retried with backoff while the others run'),
   });
 
   fastify.get(
     '/ready',
-    { schema: { tags: ['probes'], summary: 'Readiness: store reachable and engine loaded', response: { 200: readiness, 503: readiness } } },
+    // under load shedding /ready answers the common 503 error body, which says why
+    { schema: { tags: ['probes'], summary: 'Readiness: store reachable and engine loaded', response: { 200: readiness, 503: z.union([readiness, errorBodySchema]) } } },
     async (request, reply) => {
       let store: 'ok' | 'unreachable' = 'ok';
       try {
@@ -39,15 +46,33 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
       }
       const engine = fastify.engine.isReady() ? ('ready' as const) : ('starting' as const);
       const ready = store === 'ok' && engine === 'ready';
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { store, engine } });
+      // only when not ready, so a healthy probe costs no status read: which connections fail to start
+      const failing: Array<{ connectionId: string } & Omit<ConnectionStartState, 'state'>> = [];
+      if (!ready && store === 'ok') {
+        for (const status of await fastify.engine.status()) {
+          const start = (status as { start?: ConnectionStartState }).start;
+          if (start?.state === 'failing') failing.push({ connectionId: status.connectionId, error: start.error, attempts: start.attempts, nextAttemptAt: start.nextAttemptAt });
+        }
+      }
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { store, engine }, ...(failing.length > 0 ? { failing } : {}) });
     },
   );
 
+  // Scrapes that arrive while one is being rendered share its text: fifty clients cost one
+  // collection, not fifty, and the answer is at most one render old.
+  let rendering: Promise<string> | null = null;
+  const render = (): Promise<string> => {
+    rendering ??= fastify.metricsRegistry.metrics().finally(() => {
+      rendering = null;
+    });
+    return rendering;
+  };
+
   fastify.get(
     '/metrics',
-    { schema: { tags: ['probes'], summary: 'Prometheus metrics', response: { 200: z.string(), 500: errorBodySchema } } },
+    { config: { loadShedding: false }, schema: { tags: ['probes'], summary: 'Prometheus metrics', response: { 200: z.string(), 500: errorBodySchema } } },
     async (_request, reply) => {
-      const text = await fastify.metricsRegistry.metrics();
+      const text = await render();
       return reply.type(fastify.metricsRegistry.contentType).send(text);
     },
   );

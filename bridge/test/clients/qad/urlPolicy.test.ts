@@ -26,6 +26,31 @@ const badTenantUrls: Array<[string, string, string, boolean?]> = [
   ['https://[fd00:ec2::254]/', 'QAD_ERR_URL_METADATA', 'no-metadata-service'],
   ['https://metadata.google.internal/computeMetadata/v1', 'QAD_ERR_URL_METADATA', 'no-metadata-service'],
   ['https://[::ffff:10.0.0.1]/clouderp', 'QAD_ERR_URL_PRIVATE_ADDRESS', 'no-private-network'],
+  // IPv6 spellings of inside addresses (issue 10)
+  ['https://[::ffff:127.0.0.1]/clouderp', 'QAD_ERR_URL_LOOPBACK', 'no-loopback'],
+  ['https://[0:0:0:0:0:ffff:7f00:1]/clouderp', 'QAD_ERR_URL_LOOPBACK', 'no-loopback'],
+  ['https://[0:0:0:0:0:0:0:1]/clouderp', 'QAD_ERR_URL_LOOPBACK', 'no-loopback'],
+  ['https://[::127.0.0.1]/clouderp', 'QAD_ERR_URL_LOOPBACK', 'no-loopback'],
+  ['https://[::7f00:1]/clouderp', 'QAD_ERR_URL_LOOPBACK', 'no-loopback'],
+  ['https://[::10.0.0.1]/clouderp', 'QAD_ERR_URL_PRIVATE_ADDRESS', 'no-private-network'],
+  ['https://[::192.168.0.1]/clouderp', 'QAD_ERR_URL_PRIVATE_ADDRESS', 'no-private-network'],
+  ['https://[::169.254.169.254]/clouderp', 'QAD_ERR_URL_METADATA', 'no-metadata-service'],
+  ['https://[::ffff:169.254.169.254]/clouderp', 'QAD_ERR_URL_METADATA', 'no-metadata-service'],
+  ['https://[::ffff:192.168.1.1]/clouderp', 'QAD_ERR_URL_PRIVATE_ADDRESS', 'no-private-network'],
+  ['https://[::ffff:a9fe:a9fe]/clouderp', 'QAD_ERR_URL_METADATA', 'no-metadata-service'],
+  ['https://[::8.8.8.8]/clouderp', 'QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only'],
+  ['https://[fe80::1]/clouderp', 'QAD_ERR_URL_LINK_LOCAL', 'no-link-local'],
+  ['https://[fe80::1%25eth0]/clouderp', 'QAD_ERR_URL_INVALID', 'absolute-url'],
+  ['https://[febf::1]/clouderp', 'QAD_ERR_URL_LINK_LOCAL', 'no-link-local'],
+  ['https://[fd00::1]/clouderp', 'QAD_ERR_URL_PRIVATE_ADDRESS', 'no-private-network'],
+  ['https://[fc00::1]/clouderp', 'QAD_ERR_URL_PRIVATE_ADDRESS', 'no-private-network'],
+  ['https://[fec0::1]/clouderp', 'QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only'],
+  ['https://[::ffff:0:7f00:1]/clouderp', 'QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only'],
+  ['https://[64:ff9b::7f00:1]/clouderp', 'QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only'],
+  ['https://[2002:7f00:1::]/clouderp', 'QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only'],
+  ['https://[ff02::1]/clouderp', 'QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only'],
+  ['https://[100::1]/clouderp', 'QAD_ERR_URL_RESERVED_ADDRESS', 'public-unicast-only'],
+  ['https://[::ffff:0.0.0.0]/clouderp', 'QAD_ERR_URL_UNSPECIFIED', 'no-unspecified-address'],
 ];
 
 const badEntityPaths: Array<[string, string, string]> = [
@@ -77,6 +102,11 @@ describe('tenant URL policy', () => {
     expect(validateEntityPath('api/erp/salesOrderLines/fieldChange')).toBe('api/erp/salesOrderLines/fieldChange');
   });
 
+  it('accepts public IPv6 and the IPv4-mapped form of a public IPv4', () => {
+    expect(validateTenantUrl('https://[2606:4700::1111]/clouderp').hostname).toBe('[2606:4700::1111]');
+    expect(validateTenantUrl('https://[::ffff:8.8.8.8]/clouderp').pathname).toBe('/clouderp');
+  });
+
   it('allows plain http only to loopback and only in sandbox mode', () => {
     expect(validateTenantUrl('http://127.0.0.1:4321/clouderp', { sandboxMode: true }).port).toBe('4321');
     expect(refusal(() => validateTenantUrl('http://127.0.0.1:4321/clouderp')).code).toBe('QAD_ERR_URL_SCHEME');
@@ -92,11 +122,15 @@ describe('tenant URL policy', () => {
       'rebind.example.com': ['93.184.216.34', '10.0.0.7'],
       'meta.example.com': ['169.254.169.254'],
       'v6meta.example.com': ['fd00:ec2::254'],
+      'v6compat.example.com': ['2606:4700::1111', '::127.0.0.1'],
+      'v6mapped.example.com': ['::ffff:10.1.2.3'],
       'good.example.com': ['93.184.216.34'],
     });
     await expect(checkResolvedHost('rebind.example.com', dns)).rejects.toMatchObject({ code: 'QAD_ERR_URL_PRIVATE_ADDRESS' });
     await expect(checkResolvedHost('meta.example.com', dns)).rejects.toMatchObject({ code: 'QAD_ERR_URL_METADATA' });
     await expect(checkResolvedHost('v6meta.example.com', dns)).rejects.toMatchObject({ code: 'QAD_ERR_URL_METADATA' });
+    await expect(checkResolvedHost('v6compat.example.com', dns)).rejects.toMatchObject({ code: 'QAD_ERR_URL_LOOPBACK' });
+    await expect(checkResolvedHost('v6mapped.example.com', dns)).rejects.toMatchObject({ code: 'QAD_ERR_URL_PRIVATE_ADDRESS' });
     await expect(checkResolvedHost('missing.example.com', dns)).rejects.toMatchObject({ code: 'QAD_ERR_URL_UNRESOLVABLE' });
     await expect(checkResolvedHost('good.example.com', dns)).resolves.toHaveLength(1);
   });

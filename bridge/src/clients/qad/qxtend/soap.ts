@@ -86,6 +86,7 @@ export class QxtendCaller {
       headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '', accept: 'text/xml' },
       body: this.envelope(operation, content),
       idempotent: options.idempotent ?? false,
+      serverErrorIsAnswer: true,
     });
     const arrays = new Set(['temp_err_msg', ...(options.arrays ?? [])]);
     const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, trimValues: true, isArray: (name) => arrays.has(name) });

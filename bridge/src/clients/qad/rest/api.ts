@@ -1,4 +1,4 @@
-import { QadAuthError, QadForbiddenError, QadProtocolError, QadServerError, QadValidationError, type QadFieldError } from '../errors.js';
+import { QadAuthError, QadForbiddenError, QadProtocolError, QadValidationError, type QadFieldError } from '../errors.js';
 import type { QadAuth } from '../auth.js';
 import { canonicalNameOf } from '../mapping.js';
 import type { RestProfile } from '../profile.js';
@@ -101,7 +101,7 @@ export function describeFieldErrors(errors: readonly QadFieldError[]): string {
  */
 export function expectSuccess(answer: RestAnswer, what: string, fieldMap: Readonly<Record<string, string>>, options: { duplicateCodes?: readonly string[]; duplicatePattern?: string } = {}): unknown {
   const body = (answer.json ?? {}) as { submitResult?: { success?: unknown; errors?: WireFieldError[] }; errors?: WireFieldError[]; data?: unknown };
-  if (answer.status >= 500) throw new QadServerError(`QAD answered HTTP ${answer.status} to ${what}`, answer.status);
+  // 408, 429 and 5xx never get here: the transport judged them already (retryVerdict.ts)
   if (answer.status === 403) {
     throw new QadForbiddenError(`QAD denied ${what}: ${String(body.errors?.[0]?.message ?? 'Access is denied')}. Fix: give the integration user the role/menu rights for this function`);
   }
