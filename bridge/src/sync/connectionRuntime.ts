@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { instanceId } from '../lib/instanceId.js';
 import type { RetryPolicyOptions } from '../lib/retryPolicy.js';
 import type { Logger } from '../logger.js';
 import type { ConnectionRuntimeStatus, StreamName, StreamState } from './api.js';
@@ -110,10 +110,9 @@ export class ConnectionRuntime {
   constructor(options: ConnectionRuntimeOptions) {
     this.#o = {
       clock: Date.now,
-      // a stable identity per host (and instance name), not per process: a bridge restarted after a
-      // crash takes back its own locks and lease at once instead of waiting for them to lapse.
-      // Two instances on one host must set different ML_CONNECTOR_INSTANCE_ID values.
-      workerId: `${hostname()}/${process.env.ML_CONNECTOR_INSTANCE_ID ?? 'default'}/${options.connectionId}`,
+      // a stable identity per instance (lib/instanceId.ts), not per process: a bridge restarted
+      // after a crash takes back its own locks and lease at once instead of waiting for them to lapse
+      workerId: `${instanceId()}/${options.connectionId}`,
       pollIntervalMs: 60_000,
       mirrorIntervalMs: 2_000,
       heartbeatIntervalMs: 30_000,

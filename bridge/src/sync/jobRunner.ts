@@ -157,7 +157,7 @@ export class JobRunner {
       } else if (outcome.kind === 'waiting') {
         verdicts.push({ job, verdict: { kind: 'wait', waitingOn: outcome.waitingOn, reason: { code: WAITING_CODE, message: outcome.message } } });
       } else {
-        verdicts.push({ job, verdict: { kind: 'fail', failure: { code: outcome.code, message: safeErrorMessage(outcome.message), retryable: outcome.retryable } } });
+        verdicts.push({ job, verdict: { kind: 'fail', failure: { code: outcome.code, message: safeErrorMessage(outcome.message), retryable: outcome.retryable, retryAfterMs: outcome.retryAfterMs ?? null } } });
       }
     }
     if (unchanged.length > 0) auditRows.push(this.#unchangedSummary(stream, unchanged, now));

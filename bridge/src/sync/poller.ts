@@ -1,6 +1,7 @@
 import type { StreamName } from './api.js';
-import type { QadListObject, QadPort, QadRecord } from './ports.js';
-import type { EnqueueInput, SyncRepositories } from '../store/index.js';
+import { createHash } from 'node:crypto';
+import type { QadListObject, QadPort, QadRecord, QadRejectedRecord } from './ports.js';
+import type { AuditAppend, AuditObject, EnqueueInput, SyncRepositories } from '../store/index.js';
 
 /** business relations first: contacts need their Account linked, orders need both */
 export const POLL_ORDER: ReadonlyArray<{ object: QadListObject; stream: StreamName }> = [
@@ -43,6 +44,33 @@ export interface PollOptions {
    * past it must be read again (default 10 minutes).
    */
   watermarkMarginMs?: number;
+}
+
+const AUDIT_OBJECT: Record<QadListObject, AuditObject> = { customer: 'Account', supplier: 'Account', item: 'Product2', contact: 'Contact' };
+
+/**
+ * A QAD row the client refused (no usable key, a date that is not a date, control characters,
+ * a value of the wrong type): it never becomes a job, and it is never dropped either. It is
+ * audited as Failed, with the code and the message naming the field and the fix, in the same
+ * transaction as its page, so it shows in Sync_Audit__c and a corrected row syncs by itself.
+ */
+function rejectedAudit(connectionId: string, rejected: QadRejectedRecord, runId: string, at: string): AuditAppend {
+  const id = createHash('sha256').update(`${connectionId}|${rejected.object}|${rejected.key}|${rejected.code}|${runId}`).digest('hex').slice(0, 24);
+  return {
+    eventId: `rejected.${id}`,
+    connectionId,
+    direction: 'QAD to Salesforce',
+    object: AUDIT_OBJECT[rejected.object],
+    operation: 'Upsert',
+    status: 'Failed',
+    sourceId: rejected.key,
+    correlationId: `qad:${rejected.object}:${rejected.key}:${runId}`.slice(0, 80),
+    attempt: 1,
+    errorCode: rejected.code,
+    errorMessage: rejected.message,
+    payload: JSON.stringify({ problems: rejected.problems, ...(rejected.modifiedAt !== undefined ? { modifiedAt: rejected.modifiedAt } : {}) }),
+    occurredAt: at,
+  };
 }
 
 function cursorName(object: string): string {
@@ -130,6 +158,7 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
         for (const record of page.records) progress.newest = later(progress.newest, record.modifiedAt ?? null);
         await store.transaction(async (repos) => {
           await repos.jobs.enqueueMany(jobsFor(stream, object, page.records, progress.runId));
+          await repos.audit.appendMany((page.rejected ?? []).map((rejected) => rejectedAudit(connectionId, rejected, progress.runId, new Date(clock()).toISOString())));
           // the change detection's stored hashes follow what was read, so the next poll finds nothing new
           await repos.hashes.putMany(connectionId, object, page.records.map((record) => ({ key: record.key, hash: qad.recordHash(record) })));
           await repos.checkpoints.set(connectionId, backfillCheckpointName(object), JSON.stringify(progress));
@@ -154,7 +183,11 @@ export async function pollQadOnce(options: PollOptions): Promise<PollResult> {
       const poll = qad.poll(object, cursor);
       for await (const page of poll) {
         await options.room?.(stream);
-        await store.jobs.enqueueMany(jobsFor(stream, object, page, runId));
+        // the refused rows are audited before finish() remembers them as reported
+        await store.transaction(async (repos) => {
+          await repos.jobs.enqueueMany(jobsFor(stream, object, page, runId));
+          await repos.audit.appendMany((page.rejected ?? []).map((rejected) => rejectedAudit(connectionId, rejected, runId, new Date(clock()).toISOString())));
+        });
         counts.queued += page.length;
         options.onPage?.();
         options.onProgress?.(object, counts.queued);

@@ -6,7 +6,7 @@
  * side reuses the QAD client's own types rather than restating them.
  */
 
-import type { QadListObject, QadObjectName, QadPage, QadPoll, QadRecord, SalesOrderInput, SalesOrderLineInput } from '../clients/qad/index.js';
+import type { QadListObject, QadObjectName, QadPoll, QadReadPage, QadRecord, QadRejectedRecord, SalesOrderInput, SalesOrderLineInput } from '../clients/qad/index.js';
 
 export type UpsertOutcome =
   | { ok: true; id: string; created: boolean }
@@ -30,7 +30,7 @@ export interface SalesforcePort {
 }
 
 export type QadObject = QadObjectName;
-export type { QadListObject, QadPage, QadRecord };
+export type { QadListObject, QadReadPage, QadRecord, QadRejectedRecord };
 
 /** the engine always prices a line from its Salesforce OrderItem, so here the price is required */
 export interface QadSalesOrderLine extends SalesOrderLineInput {
@@ -48,7 +48,7 @@ export interface QadPort {
   /** the records of the object changed since the cursor (watermark) or since their last stored hash */
   poll(object: QadListObject, cursor: string | null): QadPollRun;
   /** every record of the object, changed or not (backfill), page by page, going on after `resumeAfter` (a page's position) */
-  readAll(object: QadListObject, options?: { resumeAfter?: string | null }): AsyncIterable<QadPage>;
+  readAll(object: QadListObject, options?: { resumeAfter?: string | null }): AsyncIterable<QadReadPage>;
   get(object: QadListObject, key: string): Promise<QadRecord | null>;
   /** writes only the given canonical fields of a customer or supplier */
   updateBusinessRelation(object: 'customer' | 'supplier', key: string, fields: Record<string, unknown>): Promise<unknown>;

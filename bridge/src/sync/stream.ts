@@ -42,7 +42,7 @@ export type JobOutcome =
   | (OutcomeBase & { kind: 'succeeded'; links?: LinkUpdate[]; recordHashes?: RecordHashUpdate[] })
   | (OutcomeBase & { kind: 'skipped'; reason: string })
   | (OutcomeBase & { kind: 'waiting'; waitingOn: string; message: string })
-  | (OutcomeBase & { kind: 'failed'; code: string; message: string; retryable: boolean });
+  | (OutcomeBase & { kind: 'failed'; code: string; message: string; retryable: boolean; retryAfterMs?: number | null });
 
 export interface SyncStream {
   name: StreamName;
@@ -69,6 +69,7 @@ export interface ErrorLike {
   message?: unknown;
   retryable?: unknown;
   errorCode?: unknown;
+  retryAfterMs?: unknown;
 }
 
 /** an error thrown by a client, as a failed outcome; callers branch on `code`, never on message text */
@@ -79,7 +80,9 @@ export function failedFrom(error: unknown, extra: OutcomeBase = {}): JobOutcome 
   // unknown errors (a bug, a dropped socket without a classified error) are retried: the retry cap
   // bounds the cost, and giving up at once would turn a blip into a manual replay
   const retryable = typeof e.retryable === 'boolean' ? e.retryable : true;
-  return { kind: 'failed', code, message, retryable, ...extra };
+  // a server that said when to come back (Retry-After) is not asked again before then
+  const retryAfterMs = typeof e.retryAfterMs === 'number' && Number.isFinite(e.retryAfterMs) ? e.retryAfterMs : null;
+  return { kind: 'failed', code, message, retryable, ...(retryAfterMs !== null ? { retryAfterMs } : {}), ...extra };
 }
 
 /** Salesforce per-record error codes that a later attempt can overcome */
