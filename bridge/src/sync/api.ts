@@ -27,6 +27,8 @@ export interface ConnectionRuntimeStatus {
   lastQadPollAt: string | null;
   cdcPosition: string | null;
   apiBudget: { used: number; max: number; remaining: number } | null;
+  /** why the runtime reports itself stalled (due work, no progress), or null */
+  stalled?: string | null;
 }
 
 export interface ReplayOutcome {

@@ -58,6 +58,11 @@ export interface ConnectionRuntimeOptions {
   bridgeVersion?: string;
   leaseMs?: number;
   lockMs?: number;
+  /**
+   * How long a runtime may have due work and make no progress before it reports itself stalled:
+   * not ready on /ready, Degraded with the reason in Sync_Bridge_Status__c (default 5 minutes)
+   */
+  stallAfterMs?: number;
   /** queued jobs per stream past which the QAD poll waits for the workers (default 20,000) */
   maxQueuedPerStream?: number;
   /** one bridge per SQLite file: running jobs and the lease left by a killed process are taken back at start */
@@ -102,9 +107,47 @@ export class ConnectionRuntime {
   /** false from the consumer's start until the bus has acknowledged every subscription */
   #cdcAcknowledged = true;
 
-  /** started, and the change-event subscription (if this instance runs one) acknowledged by the bus */
+  /** started, the change-event subscription (if this instance runs one) acknowledged by the bus, and not stalled */
   get ready(): boolean {
-    return this.#started && this.#cdcAcknowledged;
+    return this.#started && this.#cdcAcknowledged && this.#stalled === null;
+  }
+
+  /** why the runtime is stalled (due work and no progress for stallAfterMs), or null */
+  get stalled(): string | null {
+    return this.#stalled;
+  }
+
+  #lastProgressAt = 0;
+  #stalled: string | null = null;
+
+  /** a batch ran, a page was read, audit rows went out: the runtime is alive */
+  #progressed(): void {
+    this.#lastProgressAt = this.#o.clock();
+    if (this.#stalled !== null) {
+      this.#o.logger.info({ was: this.#stalled }, 'runtime making progress again');
+      this.#stalled = null;
+    }
+  }
+
+  /**
+   * The liveness check a process probe cannot make: a runtime whose streams have due jobs and
+   * that has made no progress for stallAfterMs (a deadlock, a hung call) is stalled. One index
+   * probe per stream, run on the heartbeat's timer.
+   */
+  async #checkStall(): Promise<void> {
+    const now = this.#o.clock();
+    if (now - this.#lastProgressAt < this.#o.stallAfterMs) return;
+    const waiting: string[] = [];
+    for (const name of this.streams.keys()) {
+      if (!this.isPaused(name as StreamName) && (await this.#o.store.jobs.hasDue(this.connectionId, name))) waiting.push(name);
+    }
+    if (waiting.length === 0) {
+      this.#lastProgressAt = now;
+      return;
+    }
+    const reason = `stalled: due jobs in ${waiting.join(', ')} and no progress for ${Math.round((now - this.#lastProgressAt) / 1000)} s`;
+    if (this.#stalled === null) this.#o.logger.error({ streams: waiting }, reason);
+    this.#stalled = reason;
   }
 
   constructor(options: ConnectionRuntimeOptions) {
@@ -126,6 +169,7 @@ export class ConnectionRuntime {
       singleInstance: false,
       cdcReadyWaitMs: 10_000,
       maxQueuedPerStream: 20_000,
+      stallAfterMs: 5 * 60_000,
       auditMirrorMaxAttempts: DEFAULT_MIRROR_MAX_ATTEMPTS,
       ...options,
     };
@@ -266,7 +310,10 @@ export class ConnectionRuntime {
       ...(options.full ? { full: true } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       room: (stream) => this.#room(stream),
-      onPage: () => this.kick(),
+      onPage: () => {
+        this.#progressed();
+        this.kick();
+      },
       onStream: (stream, reading) => {
         if (reading) this.#reading.add(stream);
         else this.#reading.delete(stream);
@@ -281,7 +328,10 @@ export class ConnectionRuntime {
   /** runs every due job of every unpaused stream until none is due; resolves to the number processed */
   async drainOnce(): Promise<number> {
     const processed = await this.#worker.drainOnce();
-    if (processed > 0) this.#roomSignal.notify();
+    if (processed > 0) {
+      this.#progressed();
+      this.#roomSignal.notify();
+    }
     return processed;
   }
 
@@ -301,7 +351,7 @@ export class ConnectionRuntime {
     return totals.sent + totals.skipped;
   }
 
-  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#health.status()): Promise<void> {
+  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#stalled !== null ? 'Degraded' : this.#health.status()): Promise<void> {
     await sendHeartbeat(this.#o.salesforce, {
       connectionId: this.connectionId,
       status,
@@ -310,7 +360,7 @@ export class ConnectionRuntime {
       cdcReplayPosition: this.#cdcPosition,
       cdcLastEventAt: this.#cdcLastEventAt,
       budget: this.#o.salesforce.budget(),
-      lastError: this.#health.lastError,
+      lastError: this.#stalled ?? this.#health.lastError,
       bridgeVersion: this.#o.bridgeVersion,
       cdcSubscriptionState: this.#cdcSubscriptionState(),
     });
@@ -484,7 +534,10 @@ export class ConnectionRuntime {
       let processed = 0;
       try {
         processed = await this.#worker.drain(direction);
-        if (processed > 0) this.#roomSignal.notify();
+        if (processed > 0) {
+          this.#progressed();
+          this.#roomSignal.notify();
+        }
       } catch (error) {
         this.#recordError('engine', error);
       }
@@ -515,6 +568,7 @@ export class ConnectionRuntime {
       if (this.#lease.held && !this.isPaused('audit-mirror')) {
         try {
           sent = await this.mirrorNow();
+          if (sent > 0) this.#progressed();
         } catch (error) {
           this.#recordError('audit-mirror', error);
         }
@@ -525,7 +579,9 @@ export class ConnectionRuntime {
   }
 
   async #heartbeatLoop(): Promise<void> {
+    this.#lastProgressAt = this.#o.clock();
     while (!this.#stopping) {
+      await this.#checkStall().catch((error: unknown) => this.#recordError('engine', error));
       if (this.#lease.held && this.#o.clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) {
         await this.heartbeatNow().catch((error: unknown) => this.#recordError('heartbeat', error));
       }
@@ -581,6 +637,7 @@ export class ConnectionRuntime {
       lastQadPollAt: this.#lastQadPoll,
       cdcPosition: this.#cdcPosition,
       apiBudget: this.#o.salesforce.budget(),
+      stalled: this.#stalled,
     };
   }
 }

@@ -61,6 +61,8 @@ export interface BridgeOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   paused?: Array<'qad-items' | 'qad-customers' | 'qad-suppliers' | 'qad-contacts' | 'sf-accounts' | 'sf-orders'>;
+  /** the runtime's stall time (default its own) */
+  stallAfterMs?: number;
 }
 
 export async function startBridge(world: World, options: BridgeOptions = {}): Promise<{ bridge: ComposedBridge; runtime: ConnectionRuntime }> {
@@ -72,7 +74,7 @@ export async function startBridge(world: World, options: BridgeOptions = {}): Pr
     ...(world.databaseUrl ? { databaseUrl: world.databaseUrl, databaseSchema: world.databaseSchema! } : {}),
     maxAttempts: options.maxAttempts ?? 4,
     baseDelayMs: options.baseDelayMs ?? 50,
-    runtime: { idleMs: 50, mirrorIntervalMs: 200, heartbeatIntervalMs: 2_000, ...(options.paused ? { initiallyPaused: options.paused } : {}) },
+    runtime: { idleMs: 50, mirrorIntervalMs: 200, heartbeatIntervalMs: 2_000, ...(options.paused ? { initiallyPaused: options.paused } : {}), ...(options.stallAfterMs ? { stallAfterMs: options.stallAfterMs } : {}) },
   });
   const runtime = bridge.engine.runtime(SANDBOX_CONNECTION_ID);
   return { bridge, runtime };

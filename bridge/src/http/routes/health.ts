@@ -30,6 +30,10 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
       .array(z.object({ connectionId: z.string(), error: z.string().nullable(), attempts: z.number(), nextAttemptAt: z.string().nullable() }))
       .optional()
       .describe('connections that cannot start (their tenant down, their login refused), retried with backoff while the others run'),
+    stalled: z
+      .array(z.object({ connectionId: z.string(), reason: z.string() }))
+      .optional()
+      .describe('connections with due work that made no progress for their stall time (runtime.stallAfterMs)'),
   });
 
   fastify.get(
@@ -48,13 +52,17 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const ready = store === 'ok' && engine === 'ready';
       // only when not ready, so a healthy probe costs no status read: which connections fail to start
       const failing: Array<{ connectionId: string } & Omit<ConnectionStartState, 'state'>> = [];
+      const stalled: Array<{ connectionId: string; reason: string }> = [];
       if (!ready && store === 'ok') {
         for (const status of await fastify.engine.status()) {
           const start = (status as { start?: ConnectionStartState }).start;
           if (start?.state === 'failing') failing.push({ connectionId: status.connectionId, error: start.error, attempts: start.attempts, nextAttemptAt: start.nextAttemptAt });
+          if (status.stalled) stalled.push({ connectionId: status.connectionId, reason: status.stalled });
         }
       }
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { store, engine }, ...(failing.length > 0 ? { failing } : {}) });
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not ready', checks: { store, engine }, ...(failing.length > 0 ? { failing } : {}), ...(stalled.length > 0 ? { stalled } : {}) });
     },
   );
 

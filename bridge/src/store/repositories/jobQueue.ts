@@ -105,6 +105,8 @@ export interface JobsRepository {
   enqueueMany(inputs: readonly EnqueueInput[]): Promise<number>;
   /** whether at least `count` jobs of the stream are queued (bounded: reads at most `count` index entries) */
   hasQueued(connectionId: string, stream: string, count: number): Promise<boolean>;
+  /** whether a queued job of the stream is due now (one index probe) */
+  hasDue(connectionId: string, stream: string): Promise<boolean>;
   /**
    * Settles a claimed batch in set-based statements: completions, failures (backoff from the retry
    * policy, Failed after the last attempt) and waits. Run it inside the caller's transaction to make
@@ -340,6 +342,11 @@ export function jobsRepository(ctx: RepositoryContext, options: JobsRepositoryOp
         .offset(count - 1)
         .executeTakeFirst();
       return row !== undefined;
+    },
+
+    async hasDue(connectionId, stream) {
+      const due = await dueQueued(db, { now: isoAt(ctx.now()), limit: 1, connectionId, streams: [stream] }).executeTakeFirst();
+      return due !== undefined;
     },
 
     async get(id) {
