@@ -109,45 +109,12 @@ export class ConnectionRuntime {
 
   /** started, the change-event subscription (if this instance runs one) acknowledged by the bus, and not stalled */
   get ready(): boolean {
-    return this.#started && this.#cdcAcknowledged && this.#stalled === null;
+    return this.#started && this.#cdcAcknowledged && this.#health.stalled === null;
   }
 
   /** why the runtime is stalled (due work and no progress for stallAfterMs), or null */
   get stalled(): string | null {
-    return this.#stalled;
-  }
-
-  #lastProgressAt = 0;
-  #stalled: string | null = null;
-
-  /** a batch ran, a page was read, audit rows went out: the runtime is alive */
-  #progressed(): void {
-    this.#lastProgressAt = this.#o.clock();
-    if (this.#stalled !== null) {
-      this.#o.logger.info({ was: this.#stalled }, 'runtime making progress again');
-      this.#stalled = null;
-    }
-  }
-
-  /**
-   * The liveness check a process probe cannot make: a runtime whose streams have due jobs and
-   * that has made no progress for stallAfterMs (a deadlock, a hung call) is stalled. One index
-   * probe per stream, run on the heartbeat's timer.
-   */
-  async #checkStall(): Promise<void> {
-    const now = this.#o.clock();
-    if (now - this.#lastProgressAt < this.#o.stallAfterMs) return;
-    const waiting: string[] = [];
-    for (const name of this.streams.keys()) {
-      if (!this.isPaused(name as StreamName) && (await this.#o.store.jobs.hasDue(this.connectionId, name))) waiting.push(name);
-    }
-    if (waiting.length === 0) {
-      this.#lastProgressAt = now;
-      return;
-    }
-    const reason = `stalled: due jobs in ${waiting.join(', ')} and no progress for ${Math.round((now - this.#lastProgressAt) / 1000)} s`;
-    if (this.#stalled === null) this.#o.logger.error({ streams: waiting }, reason);
-    this.#stalled = reason;
+    return this.#health.stalled;
   }
 
   constructor(options: ConnectionRuntimeOptions) {
@@ -177,7 +144,7 @@ export class ConnectionRuntime {
     for (const stream of options.initiallyPaused ?? []) this.#paused.add(stream);
     this.#mirroredStatuses = new Set(options.mirroredStatuses ?? ALL_AUDIT_STATUSES);
     this.streams = connectionStreams();
-    this.#health = new RuntimeHealth({ clock: this.#o.clock, heartbeatIntervalMs: this.#o.heartbeatIntervalMs, logger: this.#o.logger });
+    this.#health = new RuntimeHealth({ clock: this.#o.clock, heartbeatIntervalMs: this.#o.heartbeatIntervalMs, stallAfterMs: this.#o.stallAfterMs, logger: this.#o.logger });
     const store = this.#o.store;
     this.#context = {
       connectionId: this.connectionId,
@@ -311,7 +278,7 @@ export class ConnectionRuntime {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       room: (stream) => this.#room(stream),
       onPage: () => {
-        this.#progressed();
+        this.#health.progressed();
         this.kick();
       },
       onStream: (stream, reading) => {
@@ -329,7 +296,7 @@ export class ConnectionRuntime {
   async drainOnce(): Promise<number> {
     const processed = await this.#worker.drainOnce();
     if (processed > 0) {
-      this.#progressed();
+      this.#health.progressed();
       this.#roomSignal.notify();
     }
     return processed;
@@ -351,7 +318,7 @@ export class ConnectionRuntime {
     return totals.sent + totals.skipped;
   }
 
-  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#stalled !== null ? 'Degraded' : this.#health.status()): Promise<void> {
+  async heartbeatNow(status: 'Running' | 'Degraded' | 'Stopped' = this.#health.status()): Promise<void> {
     await sendHeartbeat(this.#o.salesforce, {
       connectionId: this.connectionId,
       status,
@@ -360,7 +327,7 @@ export class ConnectionRuntime {
       cdcReplayPosition: this.#cdcPosition,
       cdcLastEventAt: this.#cdcLastEventAt,
       budget: this.#o.salesforce.budget(),
-      lastError: this.#stalled ?? this.#health.lastError,
+      lastError: this.#health.stalled ?? this.#health.lastError,
       bridgeVersion: this.#o.bridgeVersion,
       cdcSubscriptionState: this.#cdcSubscriptionState(),
     });
@@ -535,7 +502,7 @@ export class ConnectionRuntime {
       try {
         processed = await this.#worker.drain(direction);
         if (processed > 0) {
-          this.#progressed();
+          this.#health.progressed();
           this.#roomSignal.notify();
         }
       } catch (error) {
@@ -568,7 +535,7 @@ export class ConnectionRuntime {
       if (this.#lease.held && !this.isPaused('audit-mirror')) {
         try {
           sent = await this.mirrorNow();
-          if (sent > 0) this.#progressed();
+          if (sent > 0) this.#health.progressed();
         } catch (error) {
           this.#recordError('audit-mirror', error);
         }
@@ -578,10 +545,19 @@ export class ConnectionRuntime {
     }
   }
 
+  /** streams (not paused) with a job due now: one index probe each */
+  async #streamsWithDueWork(): Promise<string[]> {
+    const due: string[] = [];
+    for (const name of this.streams.keys()) {
+      if (!this.isPaused(name as StreamName) && (await this.#o.store.jobs.hasDue(this.connectionId, name))) due.push(name);
+    }
+    return due;
+  }
+
   async #heartbeatLoop(): Promise<void> {
-    this.#lastProgressAt = this.#o.clock();
+    this.#health.progressed();
     while (!this.#stopping) {
-      await this.#checkStall().catch((error: unknown) => this.#recordError('engine', error));
+      await this.#health.checkStall(() => this.#streamsWithDueWork()).catch((error: unknown) => this.#recordError('engine', error));
       if (this.#lease.held && this.#o.clock() - this.#lastHeartbeatAt >= this.#o.heartbeatIntervalMs) {
         await this.heartbeatNow().catch((error: unknown) => this.#recordError('heartbeat', error));
       }
@@ -637,7 +613,7 @@ export class ConnectionRuntime {
       lastQadPollAt: this.#lastQadPoll,
       cdcPosition: this.#cdcPosition,
       apiBudget: this.#o.salesforce.budget(),
-      stalled: this.#stalled,
+      stalled: this.#health.stalled,
     };
   }
 }
